@@ -1,0 +1,66 @@
+# Anjian: `make run` sets up and starts the platform; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/anjian
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test lint test-pg test-sqlite test-browser bench messages clean
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/dev.txt
+	touch $@
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(VENV)/.installed $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+setup:
+	./scripts/system-packages
+	$(MAKE) messages
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo
+	@echo "Anjian is starting on http://$(HOST):$(PORT)/"
+	@echo "Log in as admin (the whole platform) or <place>-<role>, for example lhasa-inspector or xizang-aid;"
+	@echo "  place: xizang lhasa shigatse chamdo nyingchi shannan nagqu ngari"
+	@echo "  role:  admin leader inspector statistician trainer commander aid"
+	@echo "Every demo password is: anjian-demo"
+	@echo "API docs: http://$(HOST):$(PORT)/api/v1/docs"
+	@echo
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v1
+
+test-pg: $(VENV)/.installed messages
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"
+
+test-sqlite: $(VENV)/.installed messages
+	env -u DATABASE_URL $(VENV)/bin/pytest -q -m "not browser and not postgres"
+
+test-browser: $(VENV)/.installed messages
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m browser
+
+test:
+	./scripts/system-packages --test
+	$(MAKE) lint
+	$(MAKE) test-pg
+	$(MAKE) test-sqlite
+	$(MAKE) test-browser
+
+bench: $(VENV)/.installed messages
+	./scripts/system-packages --bench
+	DATABASE_URL=$(PG_URL) $(PY) bench/api_list.py
+
+clean:
+	rm -rf $(VENV) var staticfiles locale/*/LC_MESSAGES/*.mo

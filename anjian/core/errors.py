@@ -1,0 +1,74 @@
+"""Error codes of the foundation, shared by pages and API.
+
+A DomainError carries a stable code (what clients and tests match on), a
+translated message and, when one field is to blame, that field's name.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, code: str, message=None, /, *, field: str | None = None, status: int | None = None, **params):
+        self.code = code
+        template = message if message is not None else MESSAGES.get(code, MESSAGES["invalid"])
+        self.message = str(template) % params if params else str(template)
+        self.field = field
+        if status is not None:
+            self.status = status
+        super().__init__(f"{code}: {self.message}")
+
+
+class NotFound(DomainError):
+    status = 404
+
+    def __init__(self):
+        super().__init__("not_found")
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+    def __init__(self):
+        super().__init__("permission_denied")
+
+
+class FormErrors(DomainError):
+    """Several field errors at once: [(field, code, message), ...]."""
+
+    def __init__(self, errors: list[tuple[str | None, str, str]]):
+        field, code, message = errors[0]
+        super().__init__(code, message, field=field)
+        self.errors = errors
+
+
+MESSAGES = {
+    "invalid": _("The value is not valid."),
+    "required": _("This field is required."),
+    "not_found": _("Not found."),
+    "permission_denied": _("You do not have permission to do this."),
+    "not_authenticated": _("Log in or send a valid API token."),
+    "token_invalid": _("The API token is unknown, expired or revoked."),
+    "invalid_credentials": _("The username or password is not correct."),
+    "account_locked": _("Too many failed logins: the account is locked until %(until)s."),
+    "account_inactive": _("This account has been deactivated."),
+    "malformed_body": _("The request body is not valid JSON."),
+    "request_too_large": _("The request is larger than the %(limit)s the platform accepts."),
+    "division_unknown": _("There is no division with the code %(code)s."),
+    "division_out_of_scope": _("The division %(code)s is outside your jurisdiction."),
+    "bureau_exists": _("The division %(code)s already has a supervision bureau."),
+    "name_taken": _("An organisation of this kind with this name already exists."),
+    "organisation_unknown": _("There is no such organisation in your jurisdiction."),
+    "organisation_in_use": _("The organisation still has people or records and cannot be deleted."),
+    "support_kind_required": _("A supporting unit needs its kind of support."),
+    "support_kind_not_allowed": _("Only a supporting unit has a kind of support."),
+    "username_taken": _("The username %(username)s is already taken."),
+    "username_invalid": _("A username has letters, digits and - _ . only."),
+    "role_unknown": _("There is no role %(role)s."),
+    "password_invalid": _("The password is not accepted: %(reasons)s"),
+    "cannot_change_self": _("You cannot deactivate your own account or remove your own administrator role."),
+    "token_expiry_invalid": _("A token lasts from 1 to %(max_days)s days."),
+    "language_unknown": _("There is no language %(language)s."),
+    "kind_not_allowed": _("Organisations of this kind are created with their own system."),
+}

@@ -1,0 +1,605 @@
+"""Every write of the foundation: validate, then one transaction with its audit entry.
+
+Services take the acting person first and keyword-only arguments, raise
+DomainError (or FormErrors) before anything is written, and audit inside the
+same transaction as the change.
+"""
+
+import csv
+import re
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.core import permissions as perms
+from anjian.core.audit import audit_record, changed_fields, snapshot
+from anjian.core.auth import new_token_key, token_hash
+from anjian.core.context import current_ip
+from anjian.core.errors import DomainError, FormErrors, NotFound, PermissionDenied
+from anjian.core.models import (
+    ApiToken,
+    AuditAction,
+    Division,
+    DivisionLevel,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+)
+from anjian.core.rules import is_division_code
+from anjian.core.scope import scope_for
+
+USERNAME_RE = re.compile(r"[A-Za-z0-9._-]{2,150}")
+PERSON_AUDIT_EXCLUDE = ("password", "last_login", "failed_logins", "locked_until")
+
+
+def _audit_person_scope(person: Person) -> dict:
+    return {"division_code": person.organisation.division_id, "organisation_id": person.organisation_id}
+
+
+def _audit_organisation_scope(organisation: Organisation) -> dict:
+    return {"division_code": organisation.division_id, "organisation_id": organisation.pk}
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise PermissionDenied()
+
+
+# ---------------------------------------------------------------- divisions
+
+
+def _decimal_or_none(raw: str) -> Decimal | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return Decimal(raw).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        return None
+
+
+def division_load_file(*, actor=None, path: Path | None = None) -> dict:
+    """Load the official division list (CSV, see data/README.md). Idempotent.
+
+    New codes are created, changed names or coordinates are updated, unchanged
+    rows are left alone; each create and change is an audited entry.
+    """
+    path = Path(path or settings.DIVISIONS_CSV)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        code = (row.get("code") or "").strip()
+        if not is_division_code(code):
+            problems.append(f"{path.name}:{line}: not a 6-digit code: {code!r}")
+        elif (row.get("level") or "").strip() not in DivisionLevel.values:
+            problems.append(f"{path.name}:{line}: unknown level {row.get('level')!r}")
+    if problems:
+        raise DomainError("invalid", "; ".join(problems))
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    existing = {d.code: d for d in Division.objects.all()}
+    with transaction.atomic():
+        # Parents before children: a parent's code always sorts by level.
+        order = {level: i for i, level in enumerate(DivisionLevel.values)}
+        for row in sorted(rows, key=lambda r: (order[r["level"].strip()], r["code"])):
+            code = row["code"].strip()
+            values = {
+                "parent_id": (row.get("parent_code") or "").strip() or None,
+                "level": row["level"].strip(),
+                "name_zh": row["name_zh"].strip(),
+                "name_en": (row.get("name_en") or "").strip(),
+                "name_bo": (row.get("name_bo") or "").strip(),
+                "lat": _decimal_or_none(row.get("lat", "")),
+                "lon": _decimal_or_none(row.get("lon", "")),
+            }
+            division = existing.get(code)
+            if division is None:
+                division = Division.objects.create(code=code, **values)
+                audit_record(
+                    actor=actor or "load_divisions",
+                    action=AuditAction.CREATE,
+                    instance=division,
+                    division_code=code,
+                    after=snapshot(division),
+                )
+                counts["created"] += 1
+                continue
+            before = snapshot(division)
+            for name, value in values.items():
+                setattr(division, name, value)
+            after = snapshot(division)
+            if before == after:
+                counts["unchanged"] += 1
+                continue
+            division.save()
+            old, new = changed_fields(before, after)
+            audit_record(
+                actor=actor or "load_divisions",
+                action=AuditAction.UPDATE,
+                instance=division,
+                division_code=code,
+                before=old,
+                after=new,
+            )
+            counts["updated"] += 1
+    return counts
+
+
+def _division_or_error(code: str | None, field: str) -> Division:
+    code = (code or "").strip()
+    if not code:
+        raise DomainError("required", field=field)
+    division = Division.objects.filter(code=code).first() if is_division_code(code) else None
+    if division is None:
+        raise DomainError("division_unknown", field=field, code=code)
+    return division
+
+
+# ------------------------------------------------------------ organisations
+
+ORGANISATION_EDITABLE = ("name_zh", "name_en", "name_bo", "support_kind", "address", "phone", "is_active")
+
+
+def _validate_organisation(actor, *, kind: str, division: Division, support_kind: str, exclude_pk=None) -> None:
+    scope = scope_for(actor)
+    if kind not in (OrganisationKind.BUREAU, OrganisationKind.SUPPORTING, OrganisationKind.INSTITUTION):
+        raise DomainError("kind_not_allowed", field="kind")
+    if not scope.contains_division(division.code):
+        raise DomainError("division_out_of_scope", field="division", code=division.code)
+    if kind == OrganisationKind.BUREAU:
+        taken = Organisation.objects.filter(kind=kind, division=division).exclude(pk=exclude_pk).exists()
+        if taken:
+            raise DomainError("bureau_exists", field="division", code=division.code)
+    if kind == OrganisationKind.SUPPORTING and not support_kind:
+        raise DomainError("support_kind_required", field="support_kind")
+    if kind != OrganisationKind.SUPPORTING and support_kind:
+        raise DomainError("support_kind_not_allowed", field="support_kind")
+
+
+def _check_name(kind: str, name_zh: str, exclude_pk=None) -> str:
+    name_zh = (name_zh or "").strip()
+    if not name_zh:
+        raise DomainError("required", field="name_zh")
+    taken = Organisation.objects.filter(kind=kind, name_zh=name_zh).exclude(pk=exclude_pk).exists()
+    if kind != OrganisationKind.BUREAU and taken:
+        raise DomainError("name_taken", field="name_zh")
+    return name_zh
+
+
+def organisation_create(
+    actor,
+    *,
+    kind: str,
+    name_zh: str,
+    division: str,
+    name_en: str = "",
+    name_bo: str = "",
+    support_kind: str = "",
+    home_division: str | None = None,
+    address: str = "",
+    phone: str = "",
+) -> Organisation:
+    _require(actor, perms.MANAGE_ORGANISATIONS)
+    division_obj = _division_or_error(division, "division")
+    home = _division_or_error(home_division, "home_division") if home_division else None
+    _validate_organisation(actor, kind=kind, division=division_obj, support_kind=support_kind)
+    name_zh = _check_name(kind, name_zh)
+    organisation = Organisation(
+        kind=kind,
+        name_zh=name_zh,
+        name_en=name_en.strip(),
+        name_bo=name_bo.strip(),
+        division=division_obj,
+        home_division=home,
+        support_kind=support_kind,
+        address=address.strip(),
+        phone=phone.strip(),
+    )
+    try:
+        with transaction.atomic():
+            organisation.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=organisation,
+                after=snapshot(organisation),
+                ip=current_ip(),
+                **_audit_organisation_scope(organisation),
+            )
+    except IntegrityError:
+        raise DomainError("name_taken", field="name_zh", status=409) from None
+    return organisation
+
+
+def organisation_update(actor, organisation: Organisation, **changes) -> Organisation:
+    """Change the editable fields; kind and division are fixed once created."""
+    _require(actor, perms.MANAGE_ORGANISATIONS)
+    unknown = set(changes) - set(ORGANISATION_EDITABLE) - {"home_division"}
+    if unknown:
+        raise DomainError("invalid", field=sorted(unknown)[0])
+    before = snapshot(organisation)
+    if "home_division" in changes:
+        code = changes.pop("home_division")
+        organisation.home_division = _division_or_error(code, "home_division") if code else None
+    for name, value in changes.items():
+        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+    organisation.name_zh = _check_name(organisation.kind, organisation.name_zh, exclude_pk=organisation.pk)
+    _validate_organisation(
+        actor,
+        kind=organisation.kind,
+        division=organisation.division,
+        support_kind=organisation.support_kind,
+        exclude_pk=organisation.pk,
+    )
+    old, new = changed_fields(before, snapshot(organisation))
+    if not new:
+        return organisation
+    with transaction.atomic():
+        organisation.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=organisation,
+            before=old,
+            after=new,
+            ip=current_ip(),
+            **_audit_organisation_scope(organisation),
+        )
+    return organisation
+
+
+def organisation_delete(actor, organisation: Organisation) -> None:
+    _require(actor, perms.MANAGE_ORGANISATIONS)
+    if actor.organisation_id == organisation.pk:
+        raise DomainError("organisation_in_use", status=409)
+    before = snapshot(organisation)
+    scope = _audit_organisation_scope(organisation)
+    label = str(organisation)
+    pk = organisation.pk
+    try:
+        with transaction.atomic():
+            organisation.delete()
+            audit_record(
+                actor=actor,
+                action=AuditAction.DELETE,
+                object_type=Organisation._meta.label_lower,
+                object_id=str(pk),
+                object_repr=label,
+                before=before,
+                ip=current_ip(),
+                **scope,
+            )
+    except ProtectedError:
+        raise DomainError("organisation_in_use", status=409) from None
+
+
+# ------------------------------------------------------------------- people
+
+
+def _validate_roles(roles) -> list[str]:
+    roles = list(dict.fromkeys(roles or []))
+    for role in roles:
+        if role not in Role.values:
+            raise DomainError("role_unknown", field="roles", role=role)
+    return roles
+
+
+def _validate_password(password: str, person: Person) -> None:
+    try:
+        password_validation.validate_password(password, person)
+    except ValidationError as exc:
+        raise DomainError("password_invalid", field="password", reasons=" ".join(exc.messages)) from None
+
+
+def _validate_contact(email: str, language: str) -> None:
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError("invalid", field="email") from None
+    if language and language not in dict(settings.LANGUAGES):
+        raise DomainError("language_unknown", field="language", language=language)
+
+
+def _organisation_for_person(actor, organisation_id) -> Organisation:
+    from anjian.core.selectors import organisations_visible_to
+
+    if organisation_id in (None, ""):
+        raise DomainError("required", field="organisation")
+    organisation = organisations_visible_to(actor).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise DomainError("organisation_unknown", field="organisation")
+    return organisation
+
+
+def _set_roles(person: Person, roles: list[str]) -> None:
+    person.groups.set(Group.objects.filter(name__in=roles))
+
+
+def _person_snapshot(person: Person) -> dict:
+    data = snapshot(person, exclude=PERSON_AUDIT_EXCLUDE)
+    data["roles"] = sorted(person.groups.values_list("name", flat=True)) if person.pk else []
+    return data
+
+
+def person_create(
+    actor,
+    *,
+    username: str,
+    full_name: str,
+    organisation: int,
+    password: str,
+    roles: list[str] | None = None,
+    title: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = "",
+) -> Person:
+    _require(actor, perms.MANAGE_PEOPLE)
+    username = (username or "").strip()
+    errors = []
+    if not USERNAME_RE.fullmatch(username):
+        errors.append(("username", "username_invalid", DomainError("username_invalid").message))
+    elif Person.objects.filter(username__iexact=username).exists():
+        errors.append(("username", "username_taken", DomainError("username_taken", username=username).message))
+    if not (full_name or "").strip():
+        errors.append(("full_name", "required", DomainError("required").message))
+    if errors:
+        raise FormErrors(errors)
+    org = _organisation_for_person(actor, organisation)
+    roles = _validate_roles(roles)
+    _validate_contact(email, language)
+    person = Person(
+        username=username,
+        full_name=full_name.strip(),
+        organisation=org,
+        title=title.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        language=language,
+    )
+    _validate_password(password, person)
+    person.set_password(password)
+    try:
+        with transaction.atomic():
+            person.save()
+            _set_roles(person, roles)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=person,
+                after=_person_snapshot(person),
+                ip=current_ip(),
+                **_audit_person_scope(person),
+            )
+    except IntegrityError:
+        raise DomainError("username_taken", field="username", status=409, username=username) from None
+    return person
+
+
+PERSON_EDITABLE = ("full_name", "title", "email", "phone", "language", "is_active")
+
+
+def person_update(actor, person: Person, *, roles: list[str] | None = None, organisation=None, **changes) -> Person:
+    """Change a person's details, roles or organisation (within the actor's scope)."""
+    _require(actor, perms.MANAGE_PEOPLE)
+    unknown = set(changes) - set(PERSON_EDITABLE)
+    if unknown:
+        raise DomainError("invalid", field=sorted(unknown)[0])
+    if "full_name" in changes and not (changes["full_name"] or "").strip():
+        raise DomainError("required", field="full_name")
+    _validate_contact(changes.get("email", ""), changes.get("language", ""))
+    if roles is not None:
+        roles = _validate_roles(roles)
+    if person.pk == actor.pk and (
+        changes.get("is_active") is False
+        or (roles is not None and Role.ADMIN in person.roles and Role.ADMIN not in roles)
+    ):
+        raise DomainError("cannot_change_self")
+    before = _person_snapshot(person)
+    if organisation is not None:
+        person.organisation = _organisation_for_person(actor, organisation)
+    for name, value in changes.items():
+        setattr(person, name, value.strip() if isinstance(value, str) else value)
+    with transaction.atomic():
+        person.save()
+        if roles is not None:
+            _set_roles(person, roles)
+        old, new = changed_fields(before, _person_snapshot(person))
+        if new:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=person,
+                before=old,
+                after=new,
+                ip=current_ip(),
+                **_audit_person_scope(person),
+            )
+    return person
+
+
+def person_deactivate(actor, person: Person) -> Person:
+    """People are never deleted (the audit log names them); they are deactivated."""
+    return person_update(actor, person, is_active=False)
+
+
+def person_set_password(actor, person: Person, *, password: str) -> None:
+    """An administrator resets a password, or a person changes their own."""
+    if actor.pk != person.pk:
+        _require(actor, perms.MANAGE_PEOPLE)
+    _validate_password(password, person)
+    person.set_password(password)
+    with transaction.atomic():
+        person.failed_logins = 0
+        person.locked_until = None
+        person.save(update_fields=["password", "failed_logins", "locked_until"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=person,
+            before={"password": "***"},
+            after={"password": "*** (changed)"},
+            ip=current_ip(),
+            **_audit_person_scope(person),
+        )
+
+
+def person_set_language(person: Person, *, language: str) -> None:
+    _validate_contact("", language)
+    if person.language == language:
+        return
+    with transaction.atomic():
+        before = person.language
+        person.language = language
+        person.save(update_fields=["language"])
+        audit_record(
+            actor=person,
+            action=AuditAction.UPDATE,
+            instance=person,
+            before={"language": before},
+            after={"language": language},
+            ip=current_ip(),
+            **_audit_person_scope(person),
+        )
+
+
+# ----------------------------------------------------------------- accounts
+
+
+def account_authenticate(request, *, username: str, password: str) -> Person:
+    """Check a username and password, with lock-out, and audit the attempt.
+
+    A failed attempt is recorded (and may lock the account) even though the
+    caller then shows an error.
+    """
+    from django.contrib.auth import authenticate
+
+    username = (username or "").strip()
+    ip = current_ip()
+    person = Person.objects.select_related("organisation").filter(username__iexact=username).first()
+    now = timezone.now()
+    if person is not None and person.is_locked(now):
+        with transaction.atomic():
+            audit_record(
+                actor=person,
+                action=AuditAction.LOGIN_FAILED,
+                instance=person,
+                after={"reason": "locked"},
+                ip=ip,
+                **_audit_person_scope(person),
+            )
+        until = timezone.localtime(person.locked_until).strftime("%Y-%m-%d %H:%M")
+        raise DomainError("account_locked", status=403, until=until)
+    authenticated = authenticate(request, username=person.username if person else username, password=password)
+    if authenticated is None:
+        if person is None:
+            with transaction.atomic():
+                audit_record(
+                    actor=username[:150] or "?",
+                    action=AuditAction.LOGIN_FAILED,
+                    object_type=Person._meta.label_lower,
+                    object_id="",
+                    object_repr=username[:150],
+                    after={"reason": "unknown username"},
+                    ip=ip,
+                )
+            raise DomainError("invalid_credentials", status=401)
+        with transaction.atomic():
+            person.failed_logins += 1
+            reason = "wrong password" if person.is_active else "inactive"
+            if person.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
+                person.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                person.failed_logins = 0
+                reason += ", locked"
+            person.save(update_fields=["failed_logins", "locked_until"])
+            audit_record(
+                actor=person,
+                action=AuditAction.LOGIN_FAILED,
+                instance=person,
+                after={"reason": reason},
+                ip=ip,
+                **_audit_person_scope(person),
+            )
+        if not person.is_active:
+            raise DomainError("account_inactive", status=401)
+        raise DomainError("invalid_credentials", status=401)
+    with transaction.atomic():
+        authenticated.failed_logins = 0
+        authenticated.last_login = now
+        authenticated.save(update_fields=["failed_logins", "last_login"])
+        audit_record(
+            actor=authenticated,
+            action=AuditAction.LOGIN,
+            instance=authenticated,
+            ip=ip,
+            **_audit_person_scope(authenticated),
+        )
+    return authenticated
+
+
+def account_logout_audit(person: Person) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=person, action=AuditAction.LOGOUT, instance=person, ip=current_ip(), **_audit_person_scope(person)
+        )
+
+
+def token_create(person: Person, *, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """Issue a personal API token; the key is returned once and never stored."""
+    days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise DomainError("token_expiry_invalid", field="days", max_days=settings.API_TOKEN_MAX_DAYS)
+    name = (name or "").strip() or _("API token")
+    key = new_token_key()
+    token = ApiToken(
+        person=person,
+        name=name[:100],
+        prefix=key[:12],
+        key_hash=token_hash(key),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    with transaction.atomic():
+        token.save()
+        audit_record(
+            actor=person,
+            action=AuditAction.CREATE,
+            instance=token,
+            after=snapshot(token, exclude=("key_hash",)),
+            ip=current_ip(),
+            **_audit_person_scope(person),
+        )
+    return token, key
+
+
+def token_revoke(person: Person, token_id) -> ApiToken:
+    """Revoke one of the person's own tokens."""
+    token = ApiToken.objects.filter(person=person, pk=token_id).first() if str(token_id).isdigit() else None
+    if token is None:
+        raise NotFound()
+    if token.revoked_at is not None:
+        return token
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=person,
+            action=AuditAction.UPDATE,
+            instance=token,
+            before={"revoked_at": None},
+            after={"revoked_at": token.revoked_at.isoformat()},
+            ip=current_ip(),
+            **_audit_person_scope(person),
+        )
+    return token

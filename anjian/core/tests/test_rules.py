@@ -1,0 +1,46 @@
+import pytest
+
+from anjian.core.rules import (
+    division_contains,
+    division_level,
+    division_parent_code,
+    division_prefix,
+    is_division_code,
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "prefix", "level", "parent"),
+    [
+        ("000000", "", "national", None),
+        ("540000", "54", "province", "000000"),
+        ("540100", "5401", "prefecture", "540000"),
+        ("542500", "5425", "prefecture", "540000"),
+        ("540102", "540102", "county", "540100"),
+        ("540481", "540481", "county", "540400"),
+        ("110000", "11", "province", "000000"),
+    ],
+)
+def test_division_code_shapes(code, prefix, level, parent):
+    assert division_prefix(code) == prefix
+    assert division_level(code) == level
+    assert division_parent_code(code) == parent
+
+
+@pytest.mark.parametrize("code", ["", "54010", "5401000", "54010a", None, "５４０１００", "540100\n"])
+def test_malformed_codes_are_refused(code):
+    assert not is_division_code(code)
+    if code is not None:
+        with pytest.raises(ValueError):
+            division_prefix(code)
+
+
+def test_containment_follows_the_prefix():
+    assert division_contains("540000", "540102")
+    assert division_contains("540100", "540102")
+    assert division_contains("540100", "540100")
+    assert not division_contains("540100", "540202")
+    assert not division_contains("540102", "540100")
+    assert division_contains("000000", "110000")
+    # Same digits further along do not count: 540102 is not under 540200.
+    assert not division_contains("540200", "540102")

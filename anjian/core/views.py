@@ -1,0 +1,464 @@
+"""The foundation's pages: thin views over selectors (reads) and services (writes)."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anjian.core import permissions as perms
+from anjian.core import selectors, services
+from anjian.core.errors import DomainError, NotFound
+from anjian.core.forms import (
+    LoginForm,
+    OrganisationCreateForm,
+    OrganisationEditForm,
+    PasswordForm,
+    PersonCreateForm,
+    PersonEditForm,
+    TokenForm,
+    apply_domain_error,
+)
+from anjian.core.middleware import supported
+from anjian.core.models import AuditAction, OrganisationKind, Role
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _found(getter, *args):
+    try:
+        return getter(*args)
+    except NotFound:
+        raise Http404 from None
+
+
+# ------------------------------------------------------------ error pages
+
+
+def not_found(request, exception=None):
+    return render(request, "core/error.html", {"title": _("Not found"), "message": _("Not found.")}, status=404)
+
+
+def forbidden(request, exception=None):
+    message = _("You do not have permission to do this.")
+    return render(request, "core/error.html", {"title": _("Forbidden"), "message": message}, status=403)
+
+
+def bad_request(request, exception=None):
+    message = _("The request could not be understood.")
+    return render(request, "core/error.html", {"title": _("Bad request"), "message": message}, status=400)
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# --------------------------------------------------------------- accounts
+
+
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.account_authenticate(request, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            login(request, person)
+            if person.language and supported(person.language):
+                response = redirect(_safe_next(request) or "home")
+                response.set_cookie("django_language", person.language, samesite="Lax")
+                return response
+            return redirect(_safe_next(request) or "home")
+    return render(request, "core/login.html", {"form": form})
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        services.account_logout_audit(request.user)
+    logout(request)
+    return redirect("login")
+
+
+@require_POST
+def set_language(request):
+    """The switcher on every page: remember the choice in a cookie and on the person."""
+    language = supported(request.POST.get("language"))
+    target = _safe_next(request) or reverse("home")
+    response = redirect(target)
+    if language:
+        response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
+        if request.user.is_authenticated:
+            services.person_set_language(request.user, language=language)
+    return response
+
+
+@login_required
+def account(request):
+    password_form = PasswordForm()
+    token_form = TokenForm()
+    new_key = None
+    if request.method == "POST" and "password" in request.POST:
+        password_form = PasswordForm(request.POST)
+        if password_form.is_valid():
+            try:
+                services.person_set_password(request.user, request.user, **password_form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(password_form, error)
+            else:
+                login(request, request.user, backend="anjian.core.auth.PersonBackend")
+                messages.success(request, _("Your password has been changed."))
+                return redirect("account")
+    elif request.method == "POST":
+        token_form = TokenForm(request.POST)
+        if token_form.is_valid():
+            try:
+                _token, new_key = services.token_create(request.user, **token_form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(token_form, error)
+            else:
+                token_form = TokenForm()
+    context = {
+        "password_form": password_form,
+        "token_form": token_form,
+        "new_key": new_key,
+        "tokens": request.user.api_tokens.all(),
+    }
+    return render(request, "core/account.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    _found(services.token_revoke, request.user, token_id)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("account")
+
+
+# ------------------------------------------------------------------- home
+
+
+@login_required
+def home(request):
+    organisation = request.user.organisation
+    context = {
+        "organisation": organisation,
+        "people": selectors.people_visible_to(request.user).filter(organisation=organisation)[:PAGE_SIZE],
+        "people_count": selectors.people_visible_to(request.user).filter(organisation=organisation).count(),
+        "sub_bureaus": selectors.sub_bureaus_of(request.user, organisation)
+        if organisation.kind == OrganisationKind.BUREAU
+        else [],
+        "tree_root": selectors.home_division_for(request.user),
+        "tree_children": selectors.division_children(organisation.division_id),
+    }
+    return render(request, "core/home.html", context)
+
+
+# -------------------------------------------------------------- divisions
+
+
+@login_required
+def division_tree(request):
+    code = request.GET.get("root") or request.user.organisation.division_id
+    root = _found(selectors.get_division, code)
+    context = {
+        "root": root,
+        "ancestors": selectors.division_ancestors(root),
+        "children": selectors.division_children(root.code),
+    }
+    return render(request, "core/division_tree.html", context)
+
+
+@login_required
+def division_children_fragment(request, code):
+    """htmx: the children of one node of the tree."""
+    division = _found(selectors.get_division, code)
+    return render(request, "core/_division_nodes.html", {"children": selectors.division_children(division.code)})
+
+
+@login_required
+def division_detail(request, code):
+    division = _found(selectors.get_division, code)
+    context = {
+        "division": division,
+        "ancestors": selectors.division_ancestors(division),
+        "children": selectors.division_children(division.code),
+        "organisations": selectors.organisations_visible_to(request.user).filter(division=division),
+    }
+    return render(request, "core/division_detail.html", context)
+
+
+# ---------------------------------------------------------- organisations
+
+
+@login_required
+def organisation_list(request):
+    qs = selectors.search_organisations(selectors.organisations_visible_to(request.user), request.GET.get("q", ""))
+    kind = request.GET.get("kind", "")
+    if kind in OrganisationKind.values:
+        qs = qs.filter(kind=kind)
+    context = {"page": _page(request, qs), "q": request.GET.get("q", ""), "kind": kind, "kinds": OrganisationKind}
+    return render(request, "core/organisation_list.html", context)
+
+
+@login_required
+def organisation_detail(request, organisation_id):
+    organisation = _found(selectors.get_organisation_for, request.user, organisation_id)
+    people = selectors.people_visible_to(request.user).filter(organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "people": people[:PAGE_SIZE],
+        "people_count": people.count(),
+        "sub_bureaus": selectors.sub_bureaus_of(request.user, organisation)
+        if organisation.kind == OrganisationKind.BUREAU
+        else [],
+        "can_manage": request.user.has_perm(perms.MANAGE_ORGANISATIONS),
+    }
+    return render(request, "core/organisation_detail.html", context)
+
+
+@login_required
+def organisation_create(request):
+    if not request.user.has_perm(perms.MANAGE_ORGANISATIONS):
+        return forbidden(request)
+    initial = {"division": request.GET.get("division", ""), "kind": request.GET.get("kind", "bureau")}
+    form = OrganisationCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data.items())
+        data["home_division"] = data["home_division"] or None
+        try:
+            organisation = services.organisation_create(request.user, **data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The organisation has been created."))
+            return redirect("organisation-detail", organisation.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New organisation")})
+
+
+@login_required
+def organisation_edit(request, organisation_id):
+    organisation = _found(selectors.get_organisation_for, request.user, organisation_id)
+    if not request.user.has_perm(perms.MANAGE_ORGANISATIONS):
+        return forbidden(request)
+    initial = {
+        "name_zh": organisation.name_zh,
+        "name_bo": organisation.name_bo,
+        "name_en": organisation.name_en,
+        "support_kind": organisation.support_kind,
+        "home_division": organisation.home_division_id or "",
+        "address": organisation.address,
+        "phone": organisation.phone,
+        "is_active": organisation.is_active,
+    }
+    form = OrganisationEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["home_division"] = data["home_division"] or None
+        try:
+            services.organisation_update(request.user, organisation, **data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The organisation has been saved."))
+            return redirect("organisation-detail", organisation.pk)
+    title = _("Edit %(name)s") % {"name": organisation.name}
+    return render(request, "core/form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_POST
+def organisation_delete(request, organisation_id):
+    organisation = _found(selectors.get_organisation_for, request.user, organisation_id)
+    if not request.user.has_perm(perms.MANAGE_ORGANISATIONS):
+        return forbidden(request)
+    try:
+        services.organisation_delete(request.user, organisation)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("organisation-detail", organisation.pk)
+    messages.success(request, _("The organisation has been deleted."))
+    return redirect("organisation-list")
+
+
+# ----------------------------------------------------------------- people
+
+
+@login_required
+def person_list(request):
+    qs = selectors.search_people(selectors.people_visible_to(request.user), request.GET.get("q", ""))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        qs = qs.filter(groups__name=role)
+    organisation = request.GET.get("organisation", "")
+    if organisation.isdigit():
+        qs = qs.filter(organisation_id=int(organisation))
+    context = {
+        "page": _page(request, qs),
+        "q": request.GET.get("q", ""),
+        "role": role,
+        "roles": Role,
+        "can_manage": request.user.has_perm(perms.MANAGE_PEOPLE),
+    }
+    return render(request, "core/person_list.html", context)
+
+
+@login_required
+def person_detail(request, person_id):
+    person = _found(selectors.get_person_for, request.user, person_id)
+    context = {"person": person, "can_manage": request.user.has_perm(perms.MANAGE_PEOPLE)}
+    return render(request, "core/person_detail.html", context)
+
+
+def _organisations_for_forms(user):
+    return selectors.organisations_visible_to(user).filter(is_active=True)
+
+
+@login_required
+def person_create(request):
+    if not request.user.has_perm(perms.MANAGE_PEOPLE):
+        return forbidden(request)
+    organisations = _organisations_for_forms(request.user)
+    initial = {"organisation": request.GET.get("organisation") or request.user.organisation_id}
+    form = PersonCreateForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The person has been created."))
+            return redirect("person-detail", person.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New person")})
+
+
+@login_required
+def person_edit(request, person_id):
+    person = _found(selectors.get_person_for, request.user, person_id)
+    if not request.user.has_perm(perms.MANAGE_PEOPLE):
+        return forbidden(request)
+    initial = {
+        "full_name": person.full_name,
+        "organisation": person.organisation_id,
+        "roles": person.roles,
+        "title": person.title,
+        "email": person.email,
+        "phone": person.phone,
+        "language": person.language,
+        "is_active": person.is_active,
+    }
+    form = PersonEditForm(request.POST or None, organisations=_organisations_for_forms(request.user), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(request.user, person, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The person has been saved."))
+            return redirect("person-detail", person.pk)
+    title = _("Edit %(name)s") % {"name": person.full_name}
+    return render(request, "core/form.html", {"form": form, "title": title})
+
+
+@login_required
+def person_password(request, person_id):
+    person = _found(selectors.get_person_for, request.user, person_id)
+    if not request.user.has_perm(perms.MANAGE_PEOPLE):
+        return forbidden(request)
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_set_password(request.user, person, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, _("The password has been set."))
+            return redirect("person-detail", person.pk)
+    title = _("Set the password of %(name)s") % {"name": person.full_name}
+    return render(request, "core/form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_POST
+def person_deactivate(request, person_id):
+    person = _found(selectors.get_person_for, request.user, person_id)
+    if not request.user.has_perm(perms.MANAGE_PEOPLE):
+        return forbidden(request)
+    try:
+        services.person_deactivate(request.user, person)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The person has been deactivated."))
+    return redirect("person-detail", person.pk)
+
+
+# ------------------------------------------------------------------ audit
+
+
+@login_required
+def audit_log(request):
+    if not request.user.has_perm(perms.VIEW_AUDIT):
+        return forbidden(request)
+    qs = selectors.audit_visible_to(request.user)
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        qs = qs.filter(action=action)
+    object_type = request.GET.get("object_type", "")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    context = {"page": _page(request, qs), "action": action, "actions": AuditAction, "object_type": object_type}
+    return render(request, "core/audit_log.html", context)
+
+
+HISTORY_TYPES = {
+    "core.person": (selectors.get_person_for, "person-detail"),
+    "core.organisation": (selectors.get_organisation_for, "organisation-detail"),
+}
+
+
+@login_required
+def record_history(request, object_type, object_id):
+    """One record's history. The record must be in scope (or, once deleted, its entries)."""
+    if not request.user.has_perm(perms.VIEW_AUDIT):
+        return forbidden(request)
+    entries = list(selectors.history_for(request.user, object_type, object_id))
+    record_url = None
+    if object_type == "core.division":
+        record = _found(selectors.get_division, object_id)
+        record_url = reverse("division-detail", args=[record.code])
+    elif object_type in HISTORY_TYPES:
+        getter, url_name = HISTORY_TYPES[object_type]
+        try:
+            record = getter(request.user, object_id)
+            record_url = reverse(url_name, args=[record.pk])
+        except NotFound:
+            record = None
+        if record is None and not entries:
+            raise Http404
+    elif not entries:
+        raise Http404
+    else:
+        record = None
+    label = str(record) if record is not None else (entries[-1].object_repr if entries else object_id)
+    context = {"entries": entries, "label": label, "record_url": record_url, "object_type": object_type}
+    return render(request, "core/history.html", context)

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("anjian.core.urls")),
+]
+
+handler404 = "anjian.core.views.not_found"
+handler403 = "anjian.core.views.forbidden"
+handler400 = "anjian.core.views.bad_request"
