@@ -563,12 +563,14 @@ def token_create(person: Person, *, name: str, days: int | None = None) -> tuple
         raise DomainError("token_expiry_invalid", field="days", max_days=settings.API_TOKEN_MAX_DAYS)
     name = (name or "").strip() or _("API token")
     key = new_token_key()
+    now = timezone.now()
     token = ApiToken(
         person=person,
         name=name[:100],
         prefix=key[:12],
         key_hash=token_hash(key),
-        expires_at=timezone.now() + timedelta(days=days),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
     )
     with transaction.atomic():
         token.save()

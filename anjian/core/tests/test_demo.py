@@ -1,0 +1,35 @@
+"""The demo data: the region's bureaus, supporting units, one account per place and role."""
+
+import pytest
+from django.core.management import call_command
+
+from anjian.core.audit import audit_verify
+from anjian.core.demo import PLACES
+from anjian.core.models import Organisation, Person, Role
+from anjian.core.scope import scope_for
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_region_and_is_idempotent(settings, capsys):
+    settings.EMBEDDED = True
+    call_command("seed_demo")
+    # the nation, the region, 7 prefectures, 74 counties, 4 supporting units, 1 institution
+    assert Organisation.objects.filter(kind="bureau").count() == 1 + 1 + 7 + 74
+    assert Organisation.objects.filter(kind="supporting").count() == 4
+    assert Organisation.objects.filter(kind="institution").count() == 1
+    assert Person.objects.count() == 1 + len(PLACES) * len(Role)
+    counts = (Organisation.objects.count(), Person.objects.count())
+    call_command("seed_demo")
+    assert (Organisation.objects.count(), Person.objects.count()) == counts
+    assert "0 organisations and 0 accounts" in capsys.readouterr().out
+
+    shigatse_inspector = Person.objects.get(username="shigatse-inspector")
+    assert shigatse_inspector.roles == ["inspector"]
+    assert shigatse_inspector.check_password("anjian-demo")
+    assert scope_for(shigatse_inspector).division_prefix == "5402"
+    assert scope_for(Person.objects.get(username="ngari-commander")).division_prefix == "5425"
+    assert scope_for(Person.objects.get(username="xizang-aid")).division_prefix == "54"
+    assert scope_for(Person.objects.get(username="admin")).is_everything
+    shigatse = Organisation.objects.get(division_id="540200", kind="bureau")
+    assert shigatse.name_bo.startswith("གཞིས་ཀ་རྩེ")
+    assert audit_verify()[1] is None

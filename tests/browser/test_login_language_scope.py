@@ -1,0 +1,93 @@
+"""In a real browser (Debian's Chromium through Playwright): a prefecture
+inspector logs in, switches to Tibetan, sees the translated navigation, and
+gets "not found" for another prefecture's record."""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
+
+from anjian.core.models import Division
+from anjian.core.services import division_load_file
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # database calls are ordinary synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
+        yield context.new_page()
+        context.close()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def loaded_world(request):
+    """A transactional test's database is emptied afterwards: put back what the
+    migrations and the session set-up had loaded."""
+    from importlib import import_module
+
+    from django.apps import apps as installed_apps
+    from django.db import connection
+
+    if not Group.objects.exists():
+        import_module("anjian.core.migrations.0002_roles").forwards(installed_apps, connection.schema_editor())
+    if not Division.objects.exists():
+        division_load_file()
+    return request.getfixturevalue("world")
+
+
+def tibetan(text):
+    with translation.override("bo"):
+        return translation.gettext(text)
+
+
+def test_inspector_in_tibetan_cannot_open_another_prefecture(live_server, page, loaded_world):
+    from conftest import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "lhasa-inspector")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "拉萨市安全生产监督管理局"
+
+    page.click("form.lang button[value=bo]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "bo"
+    nav = page.locator("nav.nav").inner_text()
+    for label in ("Home", "Divisions", "Organisations", "People"):
+        translated = tibetan(label)
+        assert translated != label and any("\u0f00" <= ch <= "\u0fff" for ch in translated)
+        assert translated in nav
+    assert tibetan("Audit log") not in nav  # an inspector has no audit log
+
+    response = page.goto(f"{live_server.url}/people/{loaded_world.shigatse_inspector.pk}/")
+    assert response.status == 404
+    assert tibetan("Not found.") in page.locator("main").inner_text()
+    page.screenshot(path=os.path.join(os.environ.get("ANJIAN_VAR_DIR", "var"), "browser-not-found-bo.png"))
+
+    # Its own prefecture's record opens, still in Tibetan.
+    response = page.goto(f"{live_server.url}/people/{loaded_world.lhasa_admin.pk}/")
+    assert response.status == 200
+    assert "lhasa-admin" in page.locator("main").inner_text()
