@@ -114,7 +114,12 @@ class Organisation(models.Model):
                 name="organisation_name_unique_per_kind",
             ),
         ]
-        indexes = [models.Index(fields=["division", "kind"])]
+        indexes = [
+            models.Index(fields=["division", "kind"]),
+            # "Everything in Lhasa" is division_id LIKE '5401%': on PostgreSQL
+            # only a pattern-ops index serves a prefix under a non-C collation.
+            models.Index(fields=["division"], opclasses=["varchar_pattern_ops"], name="organisation_division_prefix"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -199,6 +204,14 @@ class Person(AbstractBaseUser, PermissionsMixin):
         names = {group.name for group in self.groups.all()}
         return [role.value for role in Role if role.value in names]
 
+    @property
+    def organisation_name(self) -> str:
+        return self.organisation.name
+
+    @property
+    def division_code(self) -> str:
+        return self.organisation.division_id
+
     def get_roles_display(self) -> list[str]:
         return [str(Role(role).label) for role in self.roles]
 
@@ -269,7 +282,10 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="audit_division_prefix"),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 

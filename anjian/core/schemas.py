@@ -91,8 +91,8 @@ class PersonOut(Schema):
     phone: str
     language: str
     organisation_id: int
-    organisation_name: str = Field(alias="organisation.name")
-    division_code: str = Field(alias="organisation.division_id")
+    organisation_name: str
+    division_code: str
     roles: list[str]
     is_active: bool
     date_joined: datetime

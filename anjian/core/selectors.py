@@ -77,7 +77,7 @@ def sub_bureaus_of(person, organisation: Organisation) -> QuerySet[Organisation]
 
 
 def people_visible_to(person) -> QuerySet[Person]:
-    qs = Person.objects.select_related("organisation", "organisation__division").prefetch_related("groups")
+    qs = Person.objects.select_related("organisation").prefetch_related("groups")
     return scope_for(person).filter(qs, **PERSON_FIELDS)
 
 

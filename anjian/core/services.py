@@ -475,6 +475,50 @@ def person_set_language(person: Person, *, language: str) -> None:
         )
 
 
+def bootstrap_administrator(*, division: str, bureau_name: str, username: str, full_name: str, password: str):
+    """A fresh installation's first administrator (the command line's `bootstrap_admin`).
+
+    Creates the bureau at `division` when it has none, then an administrator
+    in it; at 000000 the administrator is the platform's superuser.
+    """
+    division_obj = _division_or_error(division, "division")
+    username = (username or "").strip()
+    if not USERNAME_RE.fullmatch(username):
+        raise DomainError("username_invalid", field="username")
+    if Person.objects.filter(username__iexact=username).exists():
+        raise DomainError("username_taken", field="username", username=username)
+    bureau = Organisation.objects.filter(kind=OrganisationKind.BUREAU, division=division_obj).first()
+    person = Person(username=username, full_name=(full_name or "").strip() or username, is_active=True)
+    _validate_password(password, person)
+    with transaction.atomic():
+        if bureau is None:
+            bureau = Organisation.objects.create(
+                kind=OrganisationKind.BUREAU,
+                name_zh=_check_name(OrganisationKind.BUREAU, bureau_name),
+                division=division_obj,
+            )
+            audit_record(
+                actor="bootstrap_admin",
+                action=AuditAction.CREATE,
+                instance=bureau,
+                after=snapshot(bureau),
+                **_audit_organisation_scope(bureau),
+            )
+        person.organisation = bureau
+        person.is_superuser = person.is_staff = division_obj.code == "000000"
+        person.set_password(password)
+        person.save()
+        _set_roles(person, [Role.ADMIN])
+        audit_record(
+            actor="bootstrap_admin",
+            action=AuditAction.CREATE,
+            instance=person,
+            after=_person_snapshot(person),
+            **_audit_person_scope(person),
+        )
+    return person
+
+
 # ----------------------------------------------------------------- accounts
 
 

@@ -148,3 +148,34 @@ def test_an_organisation_with_people_is_not_deleted(world):
     entry = AuditEntry.objects.filter(object_type="core.organisation", object_id=str(pk)).latest("seq")
     assert entry.action == "delete"
     assert entry.before["name_zh"] == "尼木县局"
+
+
+def test_bootstrap_creates_the_first_bureau_and_administrator(db, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    secret = tmp_path / "pw"
+    secret.write_text("Snow-Lion-2026-plateau")
+    call_command(
+        "bootstrap_admin",
+        "--division=540000",
+        "--bureau=西藏自治区安全生产监督管理局",
+        "--username=root-admin",
+        "--full-name=管理员",
+        f"--password-file={secret}",
+    )
+    person = Person.objects.get(username="root-admin")
+    assert person.roles == ["admin"]
+    assert person.organisation.division_id == "540000"
+    assert person.check_password("Snow-Lion-2026-plateau")
+    assert AuditEntry.objects.filter(object_type="core.person", object_id=str(person.pk), action="create").exists()
+    secret.write_text("123")
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "bootstrap_admin",
+            "--division=549999",
+            "--bureau=x",
+            "--username=b",
+            "--full-name=x",
+            f"--password-file={secret}",
+        )
+    assert "549999" in str(caught.value)
