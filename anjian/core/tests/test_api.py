@@ -160,3 +160,33 @@ def test_me_changes_language(world, api):
     assert response.status_code == 200
     assert Person.objects.get(pk=world.lhasa_inspector.pk).language == "bo"
     assert caller.patch("/api/v1/me", {"language": "fr"}).status_code == 422
+
+
+def test_session_writes_need_the_csrf_token(world):
+    from django.test import Client
+
+    from conftest import PASSWORD
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/accounts/login/")
+    token = page.cookies["csrftoken"].value
+    browser.post(
+        "/accounts/login/", {"username": "lhasa-inspector", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    token = browser.cookies["csrftoken"].value  # rotated by the login
+    without = browser.patch("/api/v1/me", {"language": "en"}, content_type="application/json")
+    assert without.status_code in (401, 403)
+    with_token = browser.patch(
+        "/api/v1/me", {"language": "en"}, content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert with_token.status_code == 200
+
+
+def test_every_error_code_is_documented():
+    from pathlib import Path
+
+    from anjian.core.errors import MESSAGES
+
+    documented = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [code for code in MESSAGES if f"`{code}`" not in documented]
+    assert missing == []
