@@ -43,13 +43,13 @@ lint: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run -v1
 
 test-pg: $(VENV)/.installed messages
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m "not browser"
+	DATABASE_URL=$(PG_URL) DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest -q -m "not browser"
 
 test-sqlite: $(VENV)/.installed messages
 	env -u DATABASE_URL $(VENV)/bin/pytest -q -m "not browser and not postgres"
 
 test-browser: $(VENV)/.installed messages
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -m browser
+	DATABASE_URL=$(PG_URL) DB_CONN_MAX_AGE=0 $(VENV)/bin/pytest -q -m browser
 
 test:
 	./scripts/system-packages --test

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,6 +45,15 @@ def _found(getter, *args):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        message = _("Not found.")
+        body = {
+            "code": "not_found",
+            "message": message,
+            "field": None,
+            "errors": [{"field": None, "code": "not_found", "message": message}],
+        }
+        return JsonResponse(body, status=404)
     return render(request, "core/error.html", {"title": _("Not found"), "message": _("Not found.")}, status=404)
 
 

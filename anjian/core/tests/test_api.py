@@ -190,3 +190,9 @@ def test_every_error_code_is_documented():
     documented = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
     missing = [code for code in MESSAGES if f"`{code}`" not in documented]
     assert missing == []
+
+
+def test_an_unknown_api_path_answers_in_the_error_shape(world, api):
+    response = api(world.lhasa_inspector, language="en").get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
