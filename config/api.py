@@ -13,13 +13,36 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from anjian.core.api import router as core_router
 from anjian.core.auth import TokenAuth
 from anjian.core.errors import MESSAGES, DomainError, FormErrors
 
+
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+class JsonParser(Parser):
+    """JSON bodies; text with NUL characters is refused (PostgreSQL cannot store it)."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if _contains_nul(data):
+            raise DomainError("text_invalid")
+        return data
+
+
 api = NinjaAPI(
+    parser=JsonParser(),
     title="Anjian API",
     version="1",
     description="The JSON API of Anjian, the work-safety supervision platform. "
@@ -108,6 +131,10 @@ def _authentication_error(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):
+        return _domain_error(request, exc.__cause__)
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return error_response(request, 403, [(None, "csrf_failed", str(MESSAGES["csrf_failed"]))])
     if exc.status_code == 400 and isinstance(exc.__cause__, (ValueError, json.JSONDecodeError)):
         return error_response(request, 400, [(None, "malformed_body", str(MESSAGES["malformed_body"]))])
     code = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}.get(exc.status_code, "invalid")

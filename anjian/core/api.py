@@ -1,6 +1,6 @@
 """The foundation's API: thin handlers over selectors (reads) and services (writes)."""
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from anjian.core import permissions as perms
@@ -14,6 +14,7 @@ from anjian.core.schemas import (
     ErrorOut,
     MeOut,
     MePatch,
+    MyPasswordIn,
     OrganisationIn,
     OrganisationOut,
     OrganisationPatch,
@@ -31,15 +32,14 @@ router = Router()
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
+def _id_filter():
+    return Field(None, ge=1, le=2**63 - 1)
+
+
 class Page(LimitOffsetPagination):
     class Input(Schema):
-        limit: int = 50
-        offset: int = 0
-
-    def paginate_queryset(self, queryset, pagination, **params):
-        pagination.limit = max(1, min(pagination.limit, 500))
-        pagination.offset = max(0, pagination.offset)
-        return super().paginate_queryset(queryset, pagination, **params)
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10**9)
 
 
 # ------------------------------------------------------------------ auth
@@ -48,6 +48,7 @@ class Page(LimitOffsetPagination):
 @router.post("/auth/token", auth=None, response={201: TokenIssued, **ERRORS}, tags=["auth"])
 def issue_token(request, payload: TokenRequest):
     """Exchange a username and password for a personal API token (shown once)."""
+    services.token_check_request(name=payload.name, days=payload.days)
     person = services.account_authenticate(request, username=payload.username, password=payload.password)
     token, key = services.token_create(person, name=payload.name, days=payload.days)
     token.token = key
@@ -90,8 +91,11 @@ def me_update(request, payload: MePatch):
 
 
 @router.post("/me/password", response={204: None, **ERRORS}, tags=["people"])
-def me_password(request, payload: PasswordIn):
-    services.person_set_password(request.auth, request.auth, password=payload.password)
+def me_password(request, payload: MyPasswordIn):
+    """Change your own password (the current one is required). Revokes all your API tokens."""
+    services.person_set_password(
+        request.auth, request.auth, password=payload.password, current_password=payload.current_password
+    )
     return 204, None
 
 
@@ -180,7 +184,7 @@ def delete_organisation(request, organisation_id: int):
 
 
 class PersonFilter(Schema):
-    organisation: int | None = None
+    organisation: int | None = _id_filter()
     role: str | None = None
     q: str | None = None
     active: bool | None = None
@@ -239,7 +243,7 @@ class AuditFilter(Schema):
     object_type: str | None = None
     object_id: str | None = None
     action: str | None = None
-    actor: int | None = None
+    actor: int | None = _id_filter()
 
 
 def _require_audit(person) -> None:
@@ -264,6 +268,8 @@ def list_audit(request, filters: AuditFilter = Query(...)):
 
 @router.get("/audit/{object_type}/{object_id}", response={200: list[AuditEntryOut], **ERRORS}, tags=["audit"])
 def record_history(request, object_type: str, object_id: str):
-    """One record's history, oldest first (e.g. /audit/core.person/12)."""
+    """One record's history, oldest first (e.g. /audit/core.person/12).
+
+    A record that exists but lies outside your scope answers 404."""
     _require_audit(request.auth)
     return list(selectors.history_for(request.auth, object_type, object_id))

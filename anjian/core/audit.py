@@ -103,6 +103,9 @@ def audit_record(
         # The head row serialises appenders (row lock on PostgreSQL; SQLite
         # already runs one writer at a time).
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
+        # Hash exactly what the database will store: the field's own cleaning
+        # of the address (IPv6 forms are normalised on save).
+        ip = AuditEntry._meta.get_field("ip").to_python(ip) if ip else None
         entry = AuditEntry(
             seq=head.seq + 1,
             at=timezone.now(),

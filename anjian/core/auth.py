@@ -15,10 +15,18 @@ TOKEN_PREFIX = "anj_"  # noqa: S105 (a marker, not a secret)
 
 
 class PersonBackend(ModelBackend):
-    """Django's model backend that also refuses locked accounts."""
+    """Django's model backend that refuses a password while the account is locked.
 
-    def user_can_authenticate(self, user) -> bool:
-        return super().user_can_authenticate(user) and not user.is_locked()
+    The lock applies to logging in only: a session or token already held keeps
+    working, so that strangers guessing a password cannot throw the real
+    person out.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        person = super().authenticate(request, username=username, password=password, **kwargs)
+        if person is not None and person.is_locked():
+            return None
+        return person
 
 
 def new_token_key() -> str:

@@ -24,9 +24,12 @@ def client_ip(request) -> str | None:
         if forwarded:
             address = forwarded.split(",")[-1].strip()
     try:
-        return str(ipaddress.ip_address(address))
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])  # no IPv6 zone id
     except ValueError:
         return None
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped  # a dual-stack listener's IPv4 client
+    return str(parsed)
 
 
 class AuditContextMiddleware:

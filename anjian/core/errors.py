@@ -67,7 +67,13 @@ MESSAGES = {
     "username_invalid": _("A username has letters, digits and - _ . only."),
     "role_unknown": _("There is no role %(role)s."),
     "password_invalid": _("The password is not accepted: %(reasons)s"),
-    "cannot_change_self": _("You cannot deactivate your own account or remove your own administrator role."),
+    "password_current_wrong": _("The current password is not correct."),
+    "text_invalid": _("Text may not contain NUL characters."),
+    "csrf_failed": _("The form has expired or did not come from this site: reload the page and try again."),
+    "cannot_change_self": _(
+        "You cannot deactivate your own account or organisation, move yourself elsewhere "
+        "or remove your own administrator role."
+    ),
     "token_expiry_invalid": _("A token lasts from 1 to %(max_days)s days."),
     "language_unknown": _("There is no language %(language)s."),
     "kind_not_allowed": _("Organisations of this kind are created with their own system."),

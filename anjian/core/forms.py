@@ -89,6 +89,11 @@ class PasswordForm(forms.Form):
     password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
 
 
+class MyPasswordForm(forms.Form):
+    current_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
+    password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)

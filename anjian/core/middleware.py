@@ -7,6 +7,7 @@ pages: the region's default is Chinese until the person picks another.
 """
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
@@ -51,3 +52,23 @@ class LanguageMiddleware:
         response.headers.setdefault("Vary", "Accept-Language, Cookie")
         translation.deactivate()
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or the query string is refused up front:
+    no database stores it, and no person types it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in value for _k, values in request.GET.lists() for value in values):
+            from anjian.core.errors import MESSAGES
+            from anjian.core.views import bad_request
+
+            if request.path.startswith("/api/"):
+                message = str(MESSAGES["text_invalid"])
+                item = {"field": None, "code": "text_invalid", "message": message}
+                return JsonResponse({**item, "errors": [item]}, status=400)
+            return bad_request(request)
+        return self.get_response(request)

@@ -4,11 +4,18 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from anjian.core.models import DivisionLevel, OrganisationKind, Role, SupportKind
 
 RoleName = Literal[tuple(Role.values)]  # type: ignore[valid-type]
 LanguageCode = Literal["zh-hans", "bo", "en", ""]
+
+
+class InputSchema(Schema):
+    """A request body: unknown fields are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorItem(Schema):
@@ -59,7 +66,7 @@ class OrganisationOut(Schema):
     created_at: datetime
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     kind: Literal["bureau", "supporting", "institution"]
     name_zh: str = Field(min_length=1, max_length=200)
     division: str = Field(description="The 6-digit code of the division the organisation is anchored at.")
@@ -71,7 +78,7 @@ class OrganisationIn(Schema):
     phone: str = Field("", max_length=50)
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(InputSchema):
     name_zh: str | None = Field(None, min_length=1, max_length=200)
     name_en: str | None = Field(None, max_length=200)
     name_bo: str | None = Field(None, max_length=300)
@@ -105,7 +112,7 @@ class MeOut(PersonOut):
     scope_organisation_id: int | None
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     username: str = Field(min_length=2, max_length=150)
     full_name: str = Field(min_length=1, max_length=200)
     organisation: int
@@ -117,7 +124,7 @@ class PersonIn(Schema):
     language: LanguageCode = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     full_name: str | None = Field(None, min_length=1, max_length=200)
     organisation: int | None = None
     roles: list[RoleName] | None = None
@@ -128,19 +135,24 @@ class PersonPatch(Schema):
     is_active: bool | None = None
 
 
-class MePatch(Schema):
+class MePatch(InputSchema):
     language: LanguageCode
 
 
-class PasswordIn(Schema):
+class PasswordIn(InputSchema):
     password: str = Field(min_length=1, max_length=200)
 
 
-class TokenRequest(Schema):
+class MyPasswordIn(InputSchema):
+    current_password: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenRequest(InputSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=200)
     name: str = Field("", max_length=100)
-    days: int | None = Field(None, description="Lifetime in days (default 90, at most 365).")
+    days: int | None = Field(None, ge=-(2**31), le=2**31, description="Lifetime in days (default 90, at most 365).")
 
 
 class TokenOut(Schema):

@@ -4,6 +4,8 @@
 missing and out-of-scope both raise NotFound (404), never a hint.
 """
 
+import re
+
 from django.db.models import Count, Q, QuerySet
 
 from anjian.core.errors import NotFound
@@ -108,6 +110,24 @@ def audit_visible_to(person) -> QuerySet[AuditEntry]:
     return scope_for(person).filter(AuditEntry.objects.all(), **AUDIT_FIELDS)
 
 
+# Record types whose history follows the record's own scope while it exists.
+_LIVE_RECORDS = {
+    "core.person": lambda person, pk: get_person_for(person, pk),
+    "core.organisation": lambda person, pk: get_organisation_for(person, pk),
+}
+
+
 def history_for(person, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
-    """A record's history, oldest first; empty when the record is not the person's."""
+    """A record's history, oldest first.
+
+    While the record exists, it must be in the person's scope (NotFound
+    otherwise, as for the record itself); once deleted, its entries are scoped
+    like any entry.
+    """
+    getter = _LIVE_RECORDS.get(object_type)
+    if getter is not None:
+        model = Person if object_type == "core.person" else Organisation
+        exists = re.fullmatch(r"[0-9]{1,18}", str(object_id)) and model.objects.filter(pk=int(object_id)).exists()
+        if exists:
+            getter(person, object_id)
     return audit_visible_to(person).filter(object_type=object_type, object_id=str(object_id)).order_by("seq")

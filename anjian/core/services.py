@@ -51,6 +51,16 @@ def _audit_organisation_scope(organisation: Organisation) -> dict:
     return {"division_code": organisation.division_id, "organisation_id": organisation.pk}
 
 
+def _check_editable(changes: dict, editable) -> None:
+    """Only known fields, and no null where a value is required."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise DomainError("invalid", field=sorted(unknown)[0])
+    for name, value in changes.items():
+        if value is None:
+            raise DomainError("required", field=name)
+
+
 def _require(actor, permission: str) -> None:
     if not actor.has_perm(permission):
         raise PermissionDenied()
@@ -151,11 +161,13 @@ def _division_or_error(code: str | None, field: str) -> Division:
 ORGANISATION_EDITABLE = ("name_zh", "name_en", "name_bo", "support_kind", "address", "phone", "is_active")
 
 
-def _validate_organisation(actor, *, kind: str, division: Division, support_kind: str, exclude_pk=None) -> None:
+def _validate_organisation(
+    actor, *, kind: str, division: Division, support_kind: str, exclude_pk=None, check_scope: bool = True
+) -> None:
     scope = scope_for(actor)
     if kind not in (OrganisationKind.BUREAU, OrganisationKind.SUPPORTING, OrganisationKind.INSTITUTION):
         raise DomainError("kind_not_allowed", field="kind")
-    if not scope.contains_division(division.code):
+    if check_scope and not scope.contains_division(division.code):
         raise DomainError("division_out_of_scope", field="division", code=division.code)
     if kind == OrganisationKind.BUREAU:
         taken = Organisation.objects.filter(kind=kind, division=division).exclude(pk=exclude_pk).exists()
@@ -218,6 +230,9 @@ def organisation_create(
                 **_audit_organisation_scope(organisation),
             )
     except IntegrityError:
+        # Lost a race with another request creating the same thing.
+        if kind == OrganisationKind.BUREAU:
+            raise DomainError("bureau_exists", field="division", status=409, code=division_obj.code) from None
         raise DomainError("name_taken", field="name_zh", status=409) from None
     return organisation
 
@@ -225,9 +240,13 @@ def organisation_create(
 def organisation_update(actor, organisation: Organisation, **changes) -> Organisation:
     """Change the editable fields; kind and division are fixed once created."""
     _require(actor, perms.MANAGE_ORGANISATIONS)
-    unknown = set(changes) - set(ORGANISATION_EDITABLE) - {"home_division"}
-    if unknown:
-        raise DomainError("invalid", field=sorted(unknown)[0])
+    home_division_given = "home_division" in changes
+    home_division = changes.pop("home_division", None)
+    _check_editable(changes, ORGANISATION_EDITABLE)
+    if home_division_given:
+        changes["home_division"] = home_division
+    if actor.organisation_id == organisation.pk and changes.get("is_active") is False:
+        raise DomainError("cannot_change_self", field="is_active")
     before = snapshot(organisation)
     if "home_division" in changes:
         code = changes.pop("home_division")
@@ -241,21 +260,25 @@ def organisation_update(actor, organisation: Organisation, **changes) -> Organis
         division=organisation.division,
         support_kind=organisation.support_kind,
         exclude_pk=organisation.pk,
+        check_scope=False,  # the division never changes; the caller found the record in scope
     )
     old, new = changed_fields(before, snapshot(organisation))
     if not new:
         return organisation
-    with transaction.atomic():
-        organisation.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=organisation,
-            before=old,
-            after=new,
-            ip=current_ip(),
-            **_audit_organisation_scope(organisation),
-        )
+    try:
+        with transaction.atomic():
+            organisation.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                instance=organisation,
+                before=old,
+                after=new,
+                ip=current_ip(),
+                **_audit_organisation_scope(organisation),
+            )
+    except IntegrityError:
+        raise DomainError("name_taken", field="name_zh", status=409) from None
     return organisation
 
 
@@ -394,10 +417,8 @@ PERSON_EDITABLE = ("full_name", "title", "email", "phone", "language", "is_activ
 def person_update(actor, person: Person, *, roles: list[str] | None = None, organisation=None, **changes) -> Person:
     """Change a person's details, roles or organisation (within the actor's scope)."""
     _require(actor, perms.MANAGE_PEOPLE)
-    unknown = set(changes) - set(PERSON_EDITABLE)
-    if unknown:
-        raise DomainError("invalid", field=sorted(unknown)[0])
-    if "full_name" in changes and not (changes["full_name"] or "").strip():
+    _check_editable(changes, PERSON_EDITABLE)
+    if "full_name" in changes and not changes["full_name"].strip():
         raise DomainError("required", field="full_name")
     _validate_contact(changes.get("email", ""), changes.get("language", ""))
     if roles is not None:
@@ -405,9 +426,11 @@ def person_update(actor, person: Person, *, roles: list[str] | None = None, orga
     if person.pk == actor.pk and (
         changes.get("is_active") is False
         or (roles is not None and Role.ADMIN in person.roles and Role.ADMIN not in roles)
+        or (organisation is not None and organisation != person.organisation_id)
     ):
         raise DomainError("cannot_change_self")
     before = _person_snapshot(person)
+    old_scope = _audit_person_scope(person)
     if organisation is not None:
         person.organisation = _organisation_for_person(actor, organisation)
     for name, value in changes.items():
@@ -417,7 +440,11 @@ def person_update(actor, person: Person, *, roles: list[str] | None = None, orga
         if roles is not None:
             _set_roles(person, roles)
         old, new = changed_fields(before, _person_snapshot(person))
-        if new:
+        new_scope = _audit_person_scope(person)
+        # A move is written where the person now is and where they were, so
+        # that both jurisdictions see it in their log.
+        anchors = [new_scope, old_scope] if old_scope != new_scope else [new_scope]
+        for anchor in anchors if new else []:
             audit_record(
                 actor=actor,
                 action=AuditAction.UPDATE,
@@ -425,7 +452,7 @@ def person_update(actor, person: Person, *, roles: list[str] | None = None, orga
                 before=old,
                 after=new,
                 ip=current_ip(),
-                **_audit_person_scope(person),
+                **anchor,
             )
     return person
 
@@ -435,25 +462,35 @@ def person_deactivate(actor, person: Person) -> Person:
     return person_update(actor, person, is_active=False)
 
 
-def person_set_password(actor, person: Person, *, password: str) -> None:
-    """An administrator resets a password, or a person changes their own."""
-    if actor.pk != person.pk:
+def person_set_password(actor, person: Person, *, password: str, current_password: str | None = None) -> int:
+    """An administrator resets a password, or a person changes their own (giving the current one).
+
+    Every API token of the person is revoked with it: whoever held the old
+    password must not keep access. Returns the number of tokens revoked.
+    """
+    if actor.pk == person.pk:
+        if not current_password or not person.check_password(current_password):
+            raise DomainError("password_current_wrong", field="current_password")
+    else:
         _require(actor, perms.MANAGE_PEOPLE)
     _validate_password(password, person)
     person.set_password(password)
+    now = timezone.now()
     with transaction.atomic():
         person.failed_logins = 0
         person.locked_until = None
         person.save(update_fields=["password", "failed_logins", "locked_until"])
+        revoked = ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=now)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             instance=person,
             before={"password": "***"},
-            after={"password": "*** (changed)"},
+            after={"password": "*** (changed)", "api_tokens_revoked": revoked},
             ip=current_ip(),
             **_audit_person_scope(person),
         )
+    return revoked
 
 
 def person_set_language(person: Person, *, language: str) -> None:
@@ -526,11 +563,12 @@ def account_authenticate(request, *, username: str, password: str) -> Person:
     """Check a username and password, with lock-out, and audit the attempt.
 
     A failed attempt is recorded (and may lock the account) even though the
-    caller then shows an error.
+    caller then shows an error. The failure count is kept under a row lock, so
+    parallel guesses count one by one.
     """
     from django.contrib.auth import authenticate
 
-    username = (username or "").strip()
+    username = (username or "").strip()[:150]
     ip = current_ip()
     person = Person.objects.select_related("organisation").filter(username__iexact=username).first()
     now = timezone.now()
@@ -547,50 +585,52 @@ def account_authenticate(request, *, username: str, password: str) -> Person:
         until = timezone.localtime(person.locked_until).strftime("%Y-%m-%d %H:%M")
         raise DomainError("account_locked", status=403, until=until)
     authenticated = authenticate(request, username=person.username if person else username, password=password)
-    if authenticated is None:
-        if person is None:
-            with transaction.atomic():
-                audit_record(
-                    actor=username[:150] or "?",
-                    action=AuditAction.LOGIN_FAILED,
-                    object_type=Person._meta.label_lower,
-                    object_id="",
-                    object_repr=username[:150],
-                    after={"reason": "unknown username"},
-                    ip=ip,
-                )
-            raise DomainError("invalid_credentials", status=401)
+    if authenticated is not None:
         with transaction.atomic():
-            person.failed_logins += 1
-            reason = "wrong password" if person.is_active else "inactive"
-            if person.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
-                person.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-                person.failed_logins = 0
-                reason += ", locked"
-            person.save(update_fields=["failed_logins", "locked_until"])
+            Person.objects.filter(pk=authenticated.pk).update(failed_logins=0, last_login=now)
+            authenticated.failed_logins, authenticated.last_login = 0, now
             audit_record(
-                actor=person,
-                action=AuditAction.LOGIN_FAILED,
-                instance=person,
-                after={"reason": reason},
+                actor=authenticated,
+                action=AuditAction.LOGIN,
+                instance=authenticated,
                 ip=ip,
-                **_audit_person_scope(person),
+                **_audit_person_scope(authenticated),
             )
-        if not person.is_active:
-            raise DomainError("account_inactive", status=401)
+        return authenticated
+    if person is None:
+        with transaction.atomic():
+            audit_record(
+                actor="?",
+                action=AuditAction.LOGIN_FAILED,
+                object_type=Person._meta.label_lower,
+                object_id="",
+                object_repr=username[:40],
+                after={"reason": "unknown username"},
+                ip=ip,
+            )
         raise DomainError("invalid_credentials", status=401)
+    # An inactive account is named only to whoever knows its password.
+    inactive = not person.is_active and person.check_password(password)
     with transaction.atomic():
-        authenticated.failed_logins = 0
-        authenticated.last_login = now
-        authenticated.save(update_fields=["failed_logins", "last_login"])
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        locked.failed_logins += 1
+        reason = "inactive" if inactive else "wrong password"
+        if locked.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
+            locked.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+            locked.failed_logins = 0
+            reason += ", locked"
+        locked.save(update_fields=["failed_logins", "locked_until"])
         audit_record(
-            actor=authenticated,
-            action=AuditAction.LOGIN,
-            instance=authenticated,
+            actor=locked,
+            action=AuditAction.LOGIN_FAILED,
+            instance=locked,
+            after={"reason": reason},
             ip=ip,
-            **_audit_person_scope(authenticated),
+            **_audit_person_scope(locked),
         )
-    return authenticated
+    if inactive:
+        raise DomainError("account_inactive", status=401)
+    raise DomainError("invalid_credentials", status=401)
 
 
 def account_logout_audit(person: Person) -> None:
@@ -600,12 +640,17 @@ def account_logout_audit(person: Person) -> None:
         )
 
 
-def token_create(person: Person, *, name: str, days: int | None = None) -> tuple[ApiToken, str]:
-    """Issue a personal API token; the key is returned once and never stored."""
+def token_check_request(*, name: str, days: int | None) -> tuple[str, int]:
+    """The name and lifetime of a token to issue, checked before any password is."""
     days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         raise DomainError("token_expiry_invalid", field="days", max_days=settings.API_TOKEN_MAX_DAYS)
-    name = (name or "").strip() or _("API token")
+    return (name or "").strip() or _("API token"), days
+
+
+def token_create(person: Person, *, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """Issue a personal API token; the key is returned once and never stored."""
+    name, days = token_check_request(name=name, days=days)
     key = new_token_key()
     now = timezone.now()
     token = ApiToken(

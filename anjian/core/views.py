@@ -1,10 +1,12 @@
 """The foundation's pages: thin views over selectors (reads) and services (writes)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +18,7 @@ from anjian.core import selectors, services
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.forms import (
     LoginForm,
+    MyPasswordForm,
     OrganisationCreateForm,
     OrganisationEditForm,
     PasswordForm,
@@ -67,6 +70,11 @@ def bad_request(request, exception=None):
     return render(request, "core/error.html", {"title": _("Bad request"), "message": message}, status=400)
 
 
+def csrf_failure(request, reason=""):
+    message = _("The form has expired or did not come from this site: reload the page and try again.")
+    return render(request, "core/error.html", {"title": _("Forbidden"), "message": message}, status=403)
+
+
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
@@ -85,17 +93,17 @@ def login_view(request):
             apply_domain_error(form, error)
         else:
             login(request, person)
+            response = HttpResponseRedirect(_safe_next(request) or reverse("home"))
             if person.language and supported(person.language):
-                response = redirect(_safe_next(request) or "home")
                 response.set_cookie("django_language", person.language, samesite="Lax")
-                return response
-            return redirect(_safe_next(request) or "home")
+            return response
     return render(request, "core/login.html", {"form": form})
 
 
 def _safe_next(request):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    """A local path to go on to, or None: never another site, never a URL name."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return None
 
@@ -112,8 +120,7 @@ def logout_view(request):
 def set_language(request):
     """The switcher on every page: remember the choice in a cookie and on the person."""
     language = supported(request.POST.get("language"))
-    target = _safe_next(request) or reverse("home")
-    response = redirect(target)
+    response = HttpResponseRedirect(_safe_next(request) or reverse("home"))
     if language:
         response.set_cookie("django_language", language, max_age=365 * 24 * 3600, samesite="Lax")
         if request.user.is_authenticated:
@@ -123,11 +130,11 @@ def set_language(request):
 
 @login_required
 def account(request):
-    password_form = PasswordForm()
+    password_form = MyPasswordForm()
     token_form = TokenForm()
     new_key = None
     if request.method == "POST" and "password" in request.POST:
-        password_form = PasswordForm(request.POST)
+        password_form = MyPasswordForm(request.POST)
         if password_form.is_valid():
             try:
                 services.person_set_password(request.user, request.user, **password_form.cleaned_data)
@@ -135,7 +142,7 @@ def account(request):
                 apply_domain_error(password_form, error)
             else:
                 login(request, request.user, backend="anjian.core.auth.PersonBackend")
-                messages.success(request, _("Your password has been changed."))
+                messages.success(request, _("Your password has been changed and your API tokens revoked."))
                 return redirect("account")
     elif request.method == "POST":
         token_form = TokenForm(request.POST)
@@ -319,7 +326,7 @@ def person_list(request):
     if role in Role.values:
         qs = qs.filter(groups__name=role)
     organisation = request.GET.get("organisation", "")
-    if organisation.isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", organisation):
         qs = qs.filter(organisation_id=int(organisation))
     context = {
         "page": _page(request, qs),
@@ -450,7 +457,7 @@ def record_history(request, object_type, object_id):
     """One record's history. The record must be in scope (or, once deleted, its entries)."""
     if not request.user.has_perm(perms.VIEW_AUDIT):
         return forbidden(request)
-    entries = list(selectors.history_for(request.user, object_type, object_id))
+    entries = list(_found(selectors.history_for, request.user, object_type, object_id))
     record_url = None
     if object_type == "core.division":
         record = _found(selectors.get_division, object_id)

@@ -42,7 +42,10 @@ def test_pagination_is_bounded(world, api):
     body = api(world.region_leader).get("/api/v1/people", limit=2, offset=1).json()
     assert len(body["items"]) == 2
     assert body["count"] >= 8
-    assert len(api(world.region_leader).get("/api/v1/people", limit=100000).json()["items"]) <= 500
+    too_many = api(world.region_leader).get("/api/v1/people", limit=100000)
+    assert too_many.status_code == 422
+    assert too_many.json()["field"] == "limit"
+    assert len(api(world.region_leader).get("/api/v1/people", limit=500).json()["items"]) <= 500
 
 
 def test_malformed_json_is_refused_in_one_shape(world, api):
