@@ -109,6 +109,7 @@ def build_data(env: dict) -> str:
 
 
 def serve(app: str, env: dict) -> subprocess.Popen:
+    """Start gunicorn and wait until it answers (a 404 for /nowhere is an answer)."""
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -149,8 +150,8 @@ def wrk(url: str, headers: dict) -> float:
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non2xx:
         raise RuntimeError(f"{url}: {non2xx.group(1)} failed responses\n{out}")
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
-    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     print(f"  {rps:9.0f} req/s   p50 {p50:>8}   p99 {p99:>8}   {url}")
     return rps
