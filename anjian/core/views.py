@@ -37,6 +37,20 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _form_page(request, form, *, title, save, done, done_message):
+    """The one shape of every form page: valid input goes to a service; the
+    service's error lands on the form; success says so and moves on."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(dict(form.cleaned_data))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, done_message)
+            return redirect(*done(result))
+    return render(request, "core/form.html", {"form": form, "title": title})
+
+
 def _found(getter, *args):
     try:
         return getter(*args)
@@ -257,18 +271,16 @@ def organisation_create(request):
     if not request.user.has_perm(perms.MANAGE_ORGANISATIONS):
         return forbidden(request)
     initial = {"division": request.GET.get("division", ""), "kind": request.GET.get("kind", "bureau")}
-    form = OrganisationCreateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data.items())
-        data["home_division"] = data["home_division"] or None
-        try:
-            organisation = services.organisation_create(request.user, **data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The organisation has been created."))
-            return redirect("organisation-detail", organisation.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("New organisation")})
+    return _form_page(
+        request,
+        OrganisationCreateForm(request.POST or None, initial=initial),
+        title=_("New organisation"),
+        save=lambda data: services.organisation_create(
+            request.user, **data | {"home_division": data["home_division"] or None}
+        ),
+        done=lambda organisation: ("organisation-detail", organisation.pk),
+        done_message=_("The organisation has been created."),
+    )
 
 
 @login_required
@@ -276,29 +288,19 @@ def organisation_edit(request, organisation_id):
     organisation = _found(selectors.get_organisation_for, request.user, organisation_id)
     if not request.user.has_perm(perms.MANAGE_ORGANISATIONS):
         return forbidden(request)
-    initial = {
-        "name_zh": organisation.name_zh,
-        "name_bo": organisation.name_bo,
-        "name_en": organisation.name_en,
-        "support_kind": organisation.support_kind,
-        "home_division": organisation.home_division_id or "",
-        "address": organisation.address,
-        "phone": organisation.phone,
-        "is_active": organisation.is_active,
-    }
-    form = OrganisationEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["home_division"] = data["home_division"] or None
-        try:
-            services.organisation_update(request.user, organisation, **data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The organisation has been saved."))
-            return redirect("organisation-detail", organisation.pk)
-    title = _("Edit %(name)s") % {"name": organisation.name}
-    return render(request, "core/form.html", {"form": form, "title": title})
+    fields = ("name_zh", "name_bo", "name_en", "support_kind", "address", "phone", "is_active")
+    initial = {name: getattr(organisation, name) for name in fields}
+    initial["home_division"] = organisation.home_division_id or ""
+    return _form_page(
+        request,
+        OrganisationEditForm(request.POST or None, initial=initial),
+        title=_("Edit %(name)s") % {"name": organisation.name},
+        save=lambda data: services.organisation_update(
+            request.user, organisation, **data | {"home_division": data["home_division"] or None}
+        ),
+        done=lambda organisation: ("organisation-detail", organisation.pk),
+        done_message=_("The organisation has been saved."),
+    )
 
 
 @login_required
@@ -353,18 +355,15 @@ def _organisations_for_forms(user):
 def person_create(request):
     if not request.user.has_perm(perms.MANAGE_PEOPLE):
         return forbidden(request)
-    organisations = _organisations_for_forms(request.user)
     initial = {"organisation": request.GET.get("organisation") or request.user.organisation_id}
-    form = PersonCreateForm(request.POST or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(request.user, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The person has been created."))
-            return redirect("person-detail", person.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("New person")})
+    return _form_page(
+        request,
+        PersonCreateForm(request.POST or None, organisations=_organisations_for_forms(request.user), initial=initial),
+        title=_("New person"),
+        save=lambda data: services.person_create(request.user, **data),
+        done=lambda person: ("person-detail", person.pk),
+        done_message=_("The person has been created."),
+    )
 
 
 @login_required
@@ -372,27 +371,17 @@ def person_edit(request, person_id):
     person = _found(selectors.get_person_for, request.user, person_id)
     if not request.user.has_perm(perms.MANAGE_PEOPLE):
         return forbidden(request)
-    initial = {
-        "full_name": person.full_name,
-        "organisation": person.organisation_id,
-        "roles": person.roles,
-        "title": person.title,
-        "email": person.email,
-        "phone": person.phone,
-        "language": person.language,
-        "is_active": person.is_active,
-    }
-    form = PersonEditForm(request.POST or None, organisations=_organisations_for_forms(request.user), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(request.user, person, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The person has been saved."))
-            return redirect("person-detail", person.pk)
-    title = _("Edit %(name)s") % {"name": person.full_name}
-    return render(request, "core/form.html", {"form": form, "title": title})
+    fields = ("full_name", "title", "email", "phone", "language", "is_active")
+    initial = {name: getattr(person, name) for name in fields}
+    initial |= {"organisation": person.organisation_id, "roles": person.roles}
+    return _form_page(
+        request,
+        PersonEditForm(request.POST or None, organisations=_organisations_for_forms(request.user), initial=initial),
+        title=_("Edit %(name)s") % {"name": person.full_name},
+        save=lambda data: services.person_update(request.user, person, **data),
+        done=lambda person: ("person-detail", person.pk),
+        done_message=_("The person has been saved."),
+    )
 
 
 @login_required
@@ -400,17 +389,14 @@ def person_password(request, person_id):
     person = _found(selectors.get_person_for, request.user, person_id)
     if not request.user.has_perm(perms.MANAGE_PEOPLE):
         return forbidden(request)
-    form = PasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_set_password(request.user, person, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The password has been set."))
-            return redirect("person-detail", person.pk)
-    title = _("Set the password of %(name)s") % {"name": person.full_name}
-    return render(request, "core/form.html", {"form": form, "title": title})
+    return _form_page(
+        request,
+        PasswordForm(request.POST or None),
+        title=_("Set the password of %(name)s") % {"name": person.full_name},
+        save=lambda data: services.person_set_password(request.user, person, **data),
+        done=lambda _revoked: ("person-detail", person.pk),
+        done_message=_("The password has been set."),
+    )
 
 
 @login_required
