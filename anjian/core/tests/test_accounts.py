@@ -133,3 +133,11 @@ def test_the_api_accepts_a_session_too(world, client, login):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_logout_is_audited_and_ends_the_session(world, client, login):
+    login(world.lhasa_inspector)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="logout", actor=world.lhasa_inspector).count() == 1
+    assert client.get("/").status_code == 302
