@@ -241,16 +241,13 @@ def organisation_update(actor, organisation: Organisation, **changes) -> Organis
     """Change the editable fields; kind and division are fixed once created."""
     _require(actor, perms.MANAGE_ORGANISATIONS)
     home_division_given = "home_division" in changes
-    home_division = changes.pop("home_division", None)
+    home_division = changes.pop("home_division", None)  # null clears it
     _check_editable(changes, ORGANISATION_EDITABLE)
-    if home_division_given:
-        changes["home_division"] = home_division
     if actor.organisation_id == organisation.pk and changes.get("is_active") is False:
         raise DomainError("cannot_change_self", field="is_active")
     before = snapshot(organisation)
-    if "home_division" in changes:
-        code = changes.pop("home_division")
-        organisation.home_division = _division_or_error(code, "home_division") if code else None
+    if home_division_given:
+        organisation.home_division = _division_or_error(home_division, "home_division") if home_division else None
     for name, value in changes.items():
         setattr(organisation, name, value.strip() if isinstance(value, str) else value)
     organisation.name_zh = _check_name(organisation.kind, organisation.name_zh, exclude_pk=organisation.pk)
