@@ -199,3 +199,11 @@ def test_an_unknown_api_path_answers_in_the_error_shape(world, api):
     response = api(world.lhasa_inspector, language="en").get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_supporting_units_home_division_is_set_and_cleared(world, api):
+    caller = api(world.lhasa_admin)
+    url = f"/api/v1/organisations/{world.beijing.pk}"
+    assert caller.patch(url, {"home_division": "120000"}).json()["home_division_code"] == "120000"
+    assert caller.patch(url, {"home_division": "999999"}).json()["code"] == "division_unknown"
+    assert caller.patch(url, {"home_division": None}).json()["home_division_code"] is None
