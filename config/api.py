@@ -19,6 +19,7 @@ from ninja.security import SessionAuth
 from anjian.core.api import router as core_router
 from anjian.core.auth import TokenAuth
 from anjian.core.errors import MESSAGES, DomainError, FormErrors
+from anjian.enterprises.api import router as enterprises_router
 
 
 def _contains_nul(value) -> bool:
@@ -52,6 +53,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", core_router)
+api.add_router("/", enterprises_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

@@ -12,7 +12,7 @@ class DomainError(Exception):
 
     def __init__(self, code: str, message=None, /, *, field: str | None = None, status: int | None = None, **params):
         self.code = code
-        template = message if message is not None else MESSAGES.get(code, MESSAGES["invalid"])
+        template = message if message is not None else message_for(code)
         self.message = str(template) % params if params else str(template)
         self.field = field
         if status is not None:
@@ -78,3 +78,18 @@ MESSAGES = {
     "language_unknown": _("There is no language %(language)s."),
     "kind_not_allowed": _("Organisations of this kind are created with their own system."),
 }
+
+
+_APP_MESSAGES: list[dict] = []
+
+
+def register_messages(messages: dict) -> None:
+    """An app's error codes join the one registry (called from its AppConfig.ready)."""
+    _APP_MESSAGES.append(messages)
+
+
+def message_for(code: str):
+    for messages in (MESSAGES, *_APP_MESSAGES):
+        if code in messages:
+            return messages[code]
+    return MESSAGES["invalid"]

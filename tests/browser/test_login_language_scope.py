@@ -52,7 +52,8 @@ def loaded_world(request):
     from django.db import connection
 
     if not Group.objects.exists():
-        import_module("anjian.core.migrations.0002_roles").forwards(installed_apps, connection.schema_editor())
+        for migration in ("anjian.core.migrations.0002_roles", "anjian.enterprises.migrations.0002_roles"):
+            import_module(migration).forwards(installed_apps, connection.schema_editor())
     if not Division.objects.exists():
         division_load_file()
     return request.getfixturevalue("world")

@@ -1,0 +1,78 @@
+"""The registry's API: thin handlers over selectors (reads) and services (writes)."""
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from anjian.core.api import ERRORS, Page
+from anjian.enterprises import rules, selectors, services
+from anjian.enterprises.schemas import (
+    EnterpriseDetailOut,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    LicenceIn,
+    LicenceOut,
+    MajorHazardIn,
+    MajorHazardOut,
+)
+
+router = Router(tags=["enterprises"])
+
+
+class EnterpriseFilter(Schema):
+    q: str = Field("", max_length=200)
+    division: str = Field("", max_length=6)
+    category: str = Field("", max_length=30)
+    status: str = Field("", max_length=12)
+    industry: str = Field("", max_length=5)
+
+
+def _detail(enterprise):
+    today = timezone.localdate()
+    enterprise.licence_list = list(enterprise.licences.all())
+    for licence in enterprise.licence_list:
+        licence.state = rules.licence_state(licence.valid_until, today)
+    enterprise.major_hazard_list = list(enterprise.major_hazards.all())
+    return enterprise
+
+
+@router.get("/enterprises", response=list[EnterpriseOut])
+@paginate(Page)
+def list_enterprises(request, filters: EnterpriseFilter = Query(...)):
+    """Production units in the caller's scope; search by name, credit code or legal representative."""
+    return selectors.filter_enterprises(selectors.enterprises_visible_to(request.auth), **filters.dict())
+
+
+@router.get("/enterprises/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
+def get_enterprise(request, enterprise_id: int):
+    return _detail(selectors.get_enterprise_for(request.auth, enterprise_id))
+
+
+@router.post("/enterprises", response={201: EnterpriseDetailOut, **ERRORS})
+def create_enterprise(request, payload: EnterpriseIn):
+    enterprise = services.enterprise_create(request.auth, **payload.dict())
+    return 201, _detail(selectors.get_enterprise_for(request.auth, enterprise.pk))
+
+
+@router.patch("/enterprises/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
+def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
+    enterprise = selectors.get_enterprise_for(request.auth, enterprise_id)
+    services.enterprise_update(request.auth, enterprise, **payload.dict(exclude_unset=True))
+    return _detail(selectors.get_enterprise_for(request.auth, enterprise_id))
+
+
+@router.post("/enterprises/{enterprise_id}/licences", response={201: LicenceOut, **ERRORS})
+def add_licence(request, enterprise_id: int, payload: LicenceIn):
+    enterprise = selectors.get_enterprise_for(request.auth, enterprise_id)
+    data = payload.dict()
+    data["valid_until"] = data["valid_until"] or rules.licence_default_expiry(data["issued_on"])
+    licence = services.licence_add(request.auth, enterprise, **data)
+    licence.state = rules.licence_state(licence.valid_until, timezone.localdate())
+    return 201, licence
+
+
+@router.post("/enterprises/{enterprise_id}/major-hazards", response={201: MajorHazardOut, **ERRORS})
+def add_major_hazard(request, enterprise_id: int, payload: MajorHazardIn):
+    enterprise = selectors.get_enterprise_for(request.auth, enterprise_id)
+    return 201, services.major_hazard_add(request.auth, enterprise, **payload.dict())

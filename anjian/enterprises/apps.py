@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "anjian.enterprises"
+    label = "enterprises"
+    verbose_name = _("Production units")
+
+    def ready(self) -> None:
+        from anjian.core.errors import register_messages
+        from anjian.enterprises.errors import MESSAGES
+
+        register_messages(MESSAGES)
