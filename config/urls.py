@@ -5,6 +5,7 @@ from config.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("anjian.core.urls")),
+    path("", include("anjian.enterprises.urls")),
 ]
 
 handler404 = "anjian.core.views.not_found"

@@ -112,9 +112,14 @@ def audit_visible_to(person) -> QuerySet[AuditEntry]:
 
 # Record types whose history follows the record's own scope while it exists.
 _LIVE_RECORDS = {
-    "core.person": lambda person, pk: get_person_for(person, pk),
-    "core.organisation": lambda person, pk: get_organisation_for(person, pk),
+    "core.person": (Person, lambda person, pk: get_person_for(person, pk)),
+    "core.organisation": (Organisation, lambda person, pk: get_organisation_for(person, pk)),
 }
+
+
+def register_live_record(object_type: str, model, getter) -> None:
+    """An app's record type whose history is readable only while the record is in scope."""
+    _LIVE_RECORDS[object_type] = (model, getter)
 
 
 def history_for(person, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
@@ -124,9 +129,9 @@ def history_for(person, object_type: str, object_id: str) -> QuerySet[AuditEntry
     otherwise, as for the record itself); once deleted, its entries are scoped
     like any entry.
     """
-    getter = _LIVE_RECORDS.get(object_type)
-    if getter is not None:
-        model = Person if object_type == "core.person" else Organisation
+    live = _LIVE_RECORDS.get(object_type)
+    if live is not None:
+        model, getter = live
         exists = re.fullmatch(r"[0-9]{1,18}", str(object_id)) and model.objects.filter(pk=int(object_id)).exists()
         if exists:
             getter(person, object_id)

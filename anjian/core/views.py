@@ -37,7 +37,7 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _form_page(request, form, *, title, save, done, done_message):
+def form_page(request, form, *, title, save, done, done_message):
     """The one shape of every form page: valid input goes to a service; the
     service's error lands on the form; success says so and moves on."""
     if request.method == "POST" and form.is_valid():
@@ -271,7 +271,7 @@ def organisation_create(request):
     if not request.user.has_perm(perms.MANAGE_ORGANISATIONS):
         return forbidden(request)
     initial = {"division": request.GET.get("division", ""), "kind": request.GET.get("kind", "bureau")}
-    return _form_page(
+    return form_page(
         request,
         OrganisationCreateForm(request.POST or None, initial=initial),
         title=_("New organisation"),
@@ -291,7 +291,7 @@ def organisation_edit(request, organisation_id):
     fields = ("name_zh", "name_bo", "name_en", "support_kind", "address", "phone", "is_active")
     initial = {name: getattr(organisation, name) for name in fields}
     initial["home_division"] = organisation.home_division_id or ""
-    return _form_page(
+    return form_page(
         request,
         OrganisationEditForm(request.POST or None, initial=initial),
         title=_("Edit %(name)s") % {"name": organisation.name},
@@ -356,7 +356,7 @@ def person_create(request):
     if not request.user.has_perm(perms.MANAGE_PEOPLE):
         return forbidden(request)
     initial = {"organisation": request.GET.get("organisation") or request.user.organisation_id}
-    return _form_page(
+    return form_page(
         request,
         PersonCreateForm(request.POST or None, organisations=_organisations_for_forms(request.user), initial=initial),
         title=_("New person"),
@@ -374,7 +374,7 @@ def person_edit(request, person_id):
     fields = ("full_name", "title", "email", "phone", "language", "is_active")
     initial = {name: getattr(person, name) for name in fields}
     initial |= {"organisation": person.organisation_id, "roles": person.roles}
-    return _form_page(
+    return form_page(
         request,
         PersonEditForm(request.POST or None, organisations=_organisations_for_forms(request.user), initial=initial),
         title=_("Edit %(name)s") % {"name": person.full_name},
@@ -389,7 +389,7 @@ def person_password(request, person_id):
     person = _found(selectors.get_person_for, request.user, person_id)
     if not request.user.has_perm(perms.MANAGE_PEOPLE):
         return forbidden(request)
-    return _form_page(
+    return form_page(
         request,
         PasswordForm(request.POST or None),
         title=_("Set the password of %(name)s") % {"name": person.full_name},

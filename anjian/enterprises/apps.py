@@ -12,3 +12,9 @@ class EnterprisesConfig(AppConfig):
         from anjian.enterprises.errors import MESSAGES
 
         register_messages(MESSAGES)
+
+        from anjian.core.selectors import register_live_record
+        from anjian.enterprises.models import Enterprise
+        from anjian.enterprises.selectors import get_enterprise_for
+
+        register_live_record("enterprises.enterprise", Enterprise, get_enterprise_for)

@@ -33,3 +33,19 @@ def test_seed_demo_creates_the_region_and_is_idempotent(settings, capsys):
     shigatse = Organisation.objects.get(division_id="540200", kind="bureau")
     assert shigatse.name_bo.startswith("གཞིས་ཀ་རྩེ")
     assert audit_verify()[1] is None
+
+
+@pytest.mark.django_db
+def test_seed_demo_registers_valid_production_units_across_the_region(settings):
+    from anjian.enterprises.models import Enterprise
+    from anjian.enterprises.rules import credit_code_problem, industry_problem
+
+    settings.EMBEDDED = True
+    call_command("seed_demo")
+    units = list(Enterprise.objects.all())
+    assert len(units) >= 200
+    assert {u.division_id[:4] for u in units} >= {"5401", "5402", "5403", "5404", "5405", "5406", "5425"}
+    assert all(credit_code_problem(u.credit_code) is None and industry_problem(u.industry) is None for u in units)
+    assert Enterprise.objects.filter(licences__isnull=False).exists()
+    call_command("seed_demo")
+    assert Enterprise.objects.count() == len(units)

@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,3 +25,12 @@ class Command(BaseCommand):
             f"demo: {counts['organisations']} organisations and {counts['people']} accounts created "
             f"(the rest already existed); every password is {DEMO_PASSWORD}"
         )
+        # Each system adds its own demo data (anjian/<app>/demo.py: seed_demo()).
+        for app_config in apps.get_app_configs():
+            if app_config.name.startswith("anjian.") and app_config.label != "core":
+                try:
+                    module = import_module(f"{app_config.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                added = module.seed_demo()
+                self.stdout.write(f"demo {app_config.label}: " + ", ".join(f"{v} {k}" for k, v in added.items()))
