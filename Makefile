@@ -35,6 +35,8 @@ run: setup
 	@echo "Every demo password is: anjian-demo"
 	@echo "API docs: http://$(HOST):$(PORT)/api/v1/docs"
 	@echo
+	@# The worker runs imports and other background work beside the web server.
+	$(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
 
 lint: $(VENV)/.installed

@@ -24,8 +24,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run in the test's own thread, as soon as they are queued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def make_person(username: str, organisation: Organisation, *roles: str, **extra) -> Person:
@@ -105,5 +108,8 @@ def api(client):
 
         def delete(self, path):
             return client.delete(path, headers=self.headers)
+
+        def client_post_file(self, path, upload):
+            return client.post(path, {"file": upload}, headers=self.headers)
 
     return Api

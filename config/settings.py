@@ -181,7 +181,14 @@ STORAGES = {
 # Outside production, WhiteNoise serves static files straight from the apps.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Uploaded files (imports, later photos): outside the code, never served directly.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A registry file larger than this is refused before it is read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 
 # Security: strict in production, relaxed only where the embedded mode runs on
 # plain HTTP on localhost.

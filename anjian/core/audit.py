@@ -130,6 +130,49 @@ def audit_record(
     return entry
 
 
+def audit_record_many(entries: list[dict]) -> int:
+    """Append many entries at once (an import), chained in order, in the caller's transaction.
+
+    Each dict holds audit_record's keyword arguments (actor, action,
+    instance, before, after, division_code, organisation_id, ip).
+    """
+    if not entries:
+        return 0
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS_HASH})
+        now = timezone.now()
+        rows = []
+        seq, prev = head.seq, head.hash
+        for item in entries:
+            actor = item["actor"]
+            instance = item["instance"]
+            seq += 1
+            ip = item.get("ip")
+            entry = AuditEntry(
+                seq=seq,
+                at=now,
+                actor_id=getattr(actor, "pk", None),
+                actor_repr=(actor.get_username() if getattr(actor, "pk", None) else str(actor))[:200],
+                action=item["action"],
+                object_type=object_type_of(instance),
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:300],
+                division_code=item.get("division_code", ""),
+                organisation_id=item.get("organisation_id"),
+                ip=AuditEntry._meta.get_field("ip").to_python(ip) if ip else None,
+                before=_plain(item["before"]) if item.get("before") is not None else None,
+                after=_plain(item["after"]) if item.get("after") is not None else None,
+                prev_hash=prev,
+            )
+            entry.hash = entry_hash(entry)
+            prev = entry.hash
+            rows.append(entry)
+        AuditEntry.objects.bulk_create(rows, batch_size=1000)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+    return len(rows)
+
+
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the fields that differ, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]

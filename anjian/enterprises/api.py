@@ -1,16 +1,20 @@
 """The registry's API: thin handlers over selectors (reads) and services (writes)."""
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anjian.core.api import ERRORS, Page
-from anjian.enterprises import rules, selectors, services
+from anjian.enterprises import importing, rules, selectors, services
 from anjian.enterprises.schemas import (
     EnterpriseDetailOut,
     EnterpriseIn,
     EnterpriseOut,
     EnterprisePatch,
+    ImportCommitIn,
+    ImportErrorOut,
+    ImportOut,
     LicenceIn,
     LicenceOut,
     MajorHazardIn,
@@ -18,6 +22,18 @@ from anjian.enterprises.schemas import (
 )
 
 router = Router(tags=["enterprises"])
+
+
+def xlsx_response(queryset):
+    import tempfile
+
+    from django.http import FileResponse
+
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
+    importing.export_xlsx(queryset, handle)
+    handle.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(handle, as_attachment=True, filename=f"enterprises-{stamp}.xlsx")
 
 
 class EnterpriseFilter(Schema):
@@ -42,6 +58,39 @@ def _detail(enterprise):
 def list_enterprises(request, filters: EnterpriseFilter = Query(...)):
     """Production units in the caller's scope; search by name, credit code or legal representative."""
     return selectors.filter_enterprises(selectors.enterprises_visible_to(request.auth), **filters.dict())
+
+
+@router.get("/enterprises/export.xlsx", response={200: None})
+def export_enterprises(request, filters: EnterpriseFilter = Query(...)):
+    """The filtered list as an xlsx file, in the columns an import reads back."""
+    qs = selectors.filter_enterprises(selectors.enterprises_visible_to(request.auth), **filters.dict())
+    return xlsx_response(qs)
+
+
+@router.post("/enterprises/import", response={202: ImportOut, **ERRORS})
+def start_import(request, file: UploadedFile = File(...)):
+    """Upload an .xlsx or .csv (UTF-8 with or without BOM, or GB18030). Every row is checked in the
+    background; follow `state` and `checked_rows`, read the bad rows, then commit with a mode."""
+    return 202, importing.import_start(request.auth, upload=file)
+
+
+@router.get("/enterprises/imports/{import_id}", response={200: ImportOut, **ERRORS})
+def get_import(request, import_id: int):
+    return selectors.get_import_for(request.auth, import_id)
+
+
+@router.get("/enterprises/imports/{import_id}/errors", response=list[ImportErrorOut])
+@paginate(Page)
+def import_errors(request, import_id: int):
+    """Every bad row: its line in the file, the field and the rule it broke."""
+    return selectors.get_import_for(request.auth, import_id).row_errors.all()
+
+
+@router.post("/enterprises/imports/{import_id}/commit", response={202: ImportOut, **ERRORS})
+def commit_import(request, import_id: int, payload: ImportCommitIn):
+    """`all_or_nothing` (refused while any row is bad) or `good_rows`."""
+    record = selectors.get_import_for(request.auth, import_id)
+    return 202, importing.import_commit(request.auth, record, mode=payload.mode)
 
 
 @router.get("/enterprises/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})

@@ -12,6 +12,9 @@ class EnterprisesConfig(AppConfig):
         from anjian.enterprises.errors import MESSAGES
 
         register_messages(MESSAGES)
+        from anjian.enterprises.importing import IMPORT_MESSAGES
+
+        register_messages(IMPORT_MESSAGES)
 
         from anjian.core.selectors import register_live_record
         from anjian.enterprises.models import Enterprise

@@ -36,3 +36,12 @@ class EnterpriseForm(forms.Form):
         self.fields["division"].choices = [(d.code, f"{d.code} {d.name}") for d in counties]
         if editing:
             del self.fields["credit_code"]  # a unit's identity never changes
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "An .xlsx file, or a .csv in UTF-8 (with or without BOM) or GB18030; the first row names the columns."
+        ),
+    )

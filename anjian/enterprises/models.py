@@ -116,3 +116,58 @@ class MajorHazardInstallation(models.Model):
 
     class Meta:
         ordering = ["level", "name"]
+
+
+class ImportState(models.TextChoices):
+    VALIDATING = "validating", _("Checking every row")
+    VALIDATED = "validated", _("Checked: choose how to import")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Refused")
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
+    GOOD_ROWS = "good_rows", _("The good rows only")
+
+
+class EnterpriseImport(models.Model):
+    """One uploaded registry file: checked row by row first, then imported as the person chooses."""
+
+    created_by = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    division_code = models.CharField(max_length=6)  # the importer's scope anchor
+    file = models.FileField(upload_to="imports/")
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    encoding = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=12, choices=ImportState.choices, default=ImportState.VALIDATING)
+    mode = models.CharField(max_length=16, choices=ImportMode.choices, blank=True)
+    problem = models.CharField(max_length=500, blank=True)  # a whole-file refusal, translated when shown
+    problem_code = models.CharField(max_length=40, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    checked_rows = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class ImportRowError(models.Model):
+    """A bad row of an import: its line in the file, the field and the rule it broke."""
+
+    enterprise_import = models.ForeignKey(EnterpriseImport, on_delete=models.CASCADE, related_name="row_errors")
+    line = models.PositiveIntegerField()
+    field = models.CharField(max_length=40, blank=True)
+    code = models.CharField(max_length=40)
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["line", "id"]
+        indexes = [models.Index(fields=["enterprise_import", "line"])]

@@ -91,3 +91,33 @@ class LicenceIn(InputSchema):
 class MajorHazardIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     level: int = Field(ge=1, le=4)
+
+
+class ImportOut(Schema):
+    id: int
+    original_name: str
+    state: str = Field(description="validating, validated, importing, done or refused")
+    mode: str
+    encoding: str
+    problem_code: str
+    problem: str
+    total_rows: int
+    checked_rows: int
+    bad_rows: int
+    processed_rows: int
+    created: int
+    updated: int
+    unchanged: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ImportErrorOut(Schema):
+    line: int
+    field: str
+    code: str
+    message: str
+
+
+class ImportCommitIn(InputSchema):
+    mode: Literal["all_or_nothing", "good_rows"]

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from anjian.core.errors import NotFound
 from anjian.core.rules import division_prefix, is_division_code
 from anjian.core.scope import scope_for
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises.models import Enterprise, EnterpriseImport
 
 ENTERPRISE_FIELDS = {"division": "division__code", "organisation": "organisation_id"}
 
@@ -49,3 +49,17 @@ def filter_enterprises(
     if industry:
         qs = qs.filter(industry__startswith=industry.upper())
     return qs
+
+
+IMPORT_FIELDS = {"division": "division_code", "organisation": "organisation_id"}
+
+
+def imports_visible_to(person) -> QuerySet[EnterpriseImport]:
+    return scope_for(person).filter(EnterpriseImport.objects.select_related("created_by"), **IMPORT_FIELDS)
+
+
+def get_import_for(person, import_id) -> EnterpriseImport:
+    try:
+        return imports_visible_to(person).get(pk=int(import_id))
+    except (EnterpriseImport.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None

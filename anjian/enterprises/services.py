@@ -38,16 +38,16 @@ EDITABLE = (
 )
 
 
-def _require(actor) -> None:
+def require_manage(actor) -> None:
     if not actor.has_perm(perms.MANAGE_ENTERPRISES):
         raise PermissionDenied()
 
 
-def _audit_scope(enterprise: Enterprise) -> dict:
+def audit_scope(enterprise: Enterprise) -> dict:
     return {"division_code": enterprise.division_id, "organisation_id": enterprise.organisation_id}
 
 
-def _snapshot(enterprise: Enterprise) -> dict:
+def enterprise_snapshot(enterprise: Enterprise) -> dict:
     data = snapshot(enterprise)
     data["categories"] = sorted(enterprise.categories.values_list("category", flat=True)) if enterprise.pk else []
     return data
@@ -65,8 +65,10 @@ def check_credit_code(raw: str, *, exclude_pk=None) -> str:
     return code
 
 
-def _check_fields(actor, values: dict) -> dict:
-    """Validate the editable fields present in `values`; return them cleaned."""
+def check_fields(actor, values: dict, divisions: dict | None = None) -> dict:
+    """Validate the editable fields present in `values`; return them cleaned.
+
+    `divisions` (code → Division) spares a query per row when importing."""
     clean = {}
     for name in ("name", "legal_representative"):
         if name in values:
@@ -78,7 +80,10 @@ def _check_fields(actor, values: dict) -> dict:
         clean["address"] = (values["address"] or "").strip()
     if "division" in values:
         code = (values["division"] or "").strip()
-        division = Division.objects.filter(code=code).first() if code else None
+        if divisions is not None:
+            division = divisions.get(code)
+        else:
+            division = Division.objects.filter(code=code).first() if code else None
         if division is None:
             raise DomainError("division_unknown", field="division", code=code or "''")
         if division.level != DivisionLevel.COUNTY:
@@ -138,9 +143,9 @@ def enterprise_create(
     standardisation_grade: str = "",
     status: str = EnterpriseStatus.OPERATING,
 ) -> Enterprise:
-    _require(actor)
+    require_manage(actor)
     code = check_credit_code(credit_code)
-    clean = _check_fields(
+    clean = check_fields(
         actor,
         {
             "name": name,
@@ -168,9 +173,9 @@ def enterprise_create(
                 actor=actor,
                 action=AuditAction.CREATE,
                 instance=enterprise,
-                after=_snapshot(enterprise),
+                after=enterprise_snapshot(enterprise),
                 ip=current_ip(),
-                **_audit_scope(enterprise),
+                **audit_scope(enterprise),
             )
     except IntegrityError:  # lost a race with the same code registered at once
         raise DomainError("credit_code_taken", field="credit_code", status=409, code=code) from None
@@ -179,7 +184,7 @@ def enterprise_create(
 
 def enterprise_update(actor, enterprise: Enterprise, **changes) -> Enterprise:
     """Change what may change; the credit code identifies the unit and stays."""
-    _require(actor)
+    require_manage(actor)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DomainError("invalid", field=sorted(unknown)[0])
@@ -189,8 +194,8 @@ def enterprise_update(actor, enterprise: Enterprise, **changes) -> Enterprise:
     if ("lat" in changes) != ("lon" in changes):
         changes.setdefault("lat", enterprise.lat)
         changes.setdefault("lon", enterprise.lon)
-    clean = _check_fields(actor, changes)
-    before = _snapshot(enterprise)
+    clean = check_fields(actor, changes)
+    before = enterprise_snapshot(enterprise)
     categories = clean.pop("categories", None)
     for name, value in clean.items():
         setattr(enterprise, name, value)
@@ -201,7 +206,7 @@ def enterprise_update(actor, enterprise: Enterprise, **changes) -> Enterprise:
             EnterpriseCategory.objects.bulk_create(
                 [EnterpriseCategory(enterprise=enterprise, category=c) for c in categories if c not in have]
             )
-        old, new = changed_fields(before, _snapshot(enterprise))
+        old, new = changed_fields(before, enterprise_snapshot(enterprise))
         if new:
             enterprise.updated_at = timezone.now()
             enterprise.save()
@@ -212,7 +217,7 @@ def enterprise_update(actor, enterprise: Enterprise, **changes) -> Enterprise:
                 before=old,
                 after=new,
                 ip=current_ip(),
-                **_audit_scope(enterprise),
+                **audit_scope(enterprise),
             )
     if hasattr(enterprise, "_prefetched_objects_cache"):
         enterprise._prefetched_objects_cache.pop("categories", None)
@@ -228,7 +233,7 @@ def licence_add(
     valid_until: datetime.date,
     issuer: str = "",
 ) -> Licence:
-    _require(actor)
+    require_manage(actor)
     number = (number or "").strip()
     if not number:
         raise DomainError("required", field="number")
@@ -247,7 +252,7 @@ def licence_add(
                 object_repr=f"{enterprise} {number}",
                 after=snapshot(licence),
                 ip=current_ip(),
-                **_audit_scope(enterprise),
+                **audit_scope(enterprise),
             )
     except IntegrityError:
         raise DomainError("invalid", field="number", status=409) from None
@@ -255,7 +260,7 @@ def licence_add(
 
 
 def major_hazard_add(actor, enterprise: Enterprise, *, name: str, level: int) -> MajorHazardInstallation:
-    _require(actor)
+    require_manage(actor)
     if not (name or "").strip():
         raise DomainError("required", field="name")
     if level not in (1, 2, 3, 4):
@@ -270,6 +275,6 @@ def major_hazard_add(actor, enterprise: Enterprise, *, name: str, level: int) ->
             object_repr=f"{enterprise} {installation.name}",
             after=snapshot(installation),
             ip=current_ip(),
-            **_audit_scope(enterprise),
+            **audit_scope(enterprise),
         )
     return installation

@@ -1,20 +1,23 @@
 """The registry's pages: thin views over selectors (reads) and services (writes)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from anjian.core.errors import NotFound
+from anjian.core.errors import DomainError, NotFound
+from anjian.core.forms import apply_domain_error
 from anjian.core.models import Division, DivisionLevel
 from anjian.core.scope import scope_for
 from anjian.core.views import forbidden, form_page
+from anjian.enterprises import importing, rules, selectors, services
 from anjian.enterprises import permissions as perms
-from anjian.enterprises import rules, selectors, services
-from anjian.enterprises.forms import EnterpriseForm
-from anjian.enterprises.models import EnterpriseStatus, RegulatedCategory
+from anjian.enterprises.forms import EnterpriseForm, ImportForm
+from anjian.enterprises.models import EnterpriseStatus, ImportState, RegulatedCategory
 
 FILTERS = ("q", "division", "category", "status", "industry")
 
@@ -103,3 +106,63 @@ def enterprise_edit(request, enterprise_id):
         done=lambda enterprise: ("enterprise-detail", enterprise.pk),
         done_message=_("The production unit has been saved."),
     )
+
+
+@login_required
+def enterprise_export(request):
+    from anjian.enterprises.api import xlsx_response
+
+    qs = selectors.filter_enterprises(selectors.enterprises_visible_to(request.user), **_filters(request))
+    return xlsx_response(qs)
+
+
+@login_required
+def import_upload(request):
+    if not request.user.has_perm(perms.MANAGE_ENTERPRISES):
+        return forbidden(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = importing.import_start(request.user, upload=form.cleaned_data["file"])
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("enterprise-import", record.pk)
+    context = {
+        "form": form,
+        "imports": selectors.imports_visible_to(request.user)[:20],
+        "columns": [(headers[0], field in importing.REQUIRED) for field, headers in importing.COLUMNS.items()],
+    }
+    return render(request, "enterprises/import_upload.html", context)
+
+
+@login_required
+def import_detail(request, import_id):
+    try:
+        record = selectors.get_import_for(request.user, import_id)
+    except NotFound:
+        raise Http404 from None
+    context = {
+        "record": record,
+        "errors": record.row_errors.all()[:200],
+        "can_manage": request.user.has_perm(perms.MANAGE_ENTERPRISES),
+        "running": record.state in (ImportState.VALIDATING, ImportState.IMPORTING),
+    }
+    template = "enterprises/_import_status.html" if request.htmx else "enterprises/import_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_commit(request, import_id):
+    try:
+        record = selectors.get_import_for(request.user, import_id)
+    except NotFound:
+        raise Http404 from None
+    if not request.user.has_perm(perms.MANAGE_ENTERPRISES):
+        return forbidden(request)
+    try:
+        importing.import_commit(request.user, record, mode=request.POST.get("mode", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("enterprise-import", record.pk)

@@ -81,3 +81,56 @@ def test_a_leader_reads_but_does_not_register(world, client, login, units):
     assert client.get("/enterprises/").status_code == 200
     assert 'href="/enterprises/new/"' not in client.get("/enterprises/").content.decode()
     assert client.get("/enterprises/new/").status_code == 403
+
+
+def test_import_from_the_pages(world, client, login, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anjian.enterprises.tests.test_import import HEADER, good
+
+    login(world.lhasa_inspector)
+    assert client.get("/enterprises/import/").status_code == 200
+    bad = "坏单位,12345,扎西,540102,C3021,,10,正常生产经营\n"
+    upload = SimpleUploadedFile("units.csv", (HEADER + good(1) + bad).encode("gb18030"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/enterprises/import/", {"file": upload})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "12345" in page  # the bad row's reason names the code
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"] + "commit/", {"mode": "all_or_nothing"})
+    assert not Enterprise.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"] + "commit/", {"mode": "good_rows"})
+    assert Enterprise.objects.count() == 1
+    # Polling (htmx) gets the status fragment only.
+    fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment
+
+
+def test_export_from_the_list_page_keeps_the_filters(world, client, login, units):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(world.region_leader)
+    response = client.get("/enterprises/export.xlsx", {"division": "540200"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == ["日喀则桑珠孜矿业有限公司"]
+
+
+def test_another_prefectures_import_is_not_found(world, client, login, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anjian.enterprises.tests.test_import import HEADER, good
+
+    login(world.shigatse_inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/enterprises/import/", {"file": SimpleUploadedFile("u.csv", (HEADER + good(1, "540202")).encode())}
+        )
+    client.logout()
+    login(world.lhasa_inspector)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.post(response["Location"] + "commit/", {"mode": "good_rows"}).status_code == 404
+    assert not Enterprise.objects.exists()
