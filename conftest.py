@@ -106,6 +106,9 @@ def api(client):
         def patch(self, path, data):
             return client.patch(path, data, content_type="application/json", headers=self.headers)
 
+        def put(self, path, data):
+            return client.put(path, data, content_type="application/json", headers=self.headers)
+
         def delete(self, path):
             return client.delete(path, headers=self.headers)
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "anjian.core",
     "anjian.enterprises",
+    "anjian.enforcement",
 ]
 
 MIDDLEWARE = [

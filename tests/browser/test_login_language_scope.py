@@ -52,7 +52,11 @@ def loaded_world(request):
     from django.db import connection
 
     if not Group.objects.exists():
-        for migration in ("anjian.core.migrations.0002_roles", "anjian.enterprises.migrations.0002_roles"):
+        for migration in (
+            "anjian.core.migrations.0002_roles",
+            "anjian.enterprises.migrations.0002_roles",
+            "anjian.enforcement.migrations.0002_roles",
+        ):
             import_module(migration).forwards(installed_apps, connection.schema_editor())
     if not Division.objects.exists():
         division_load_file()

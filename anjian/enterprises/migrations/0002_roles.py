@@ -1,26 +1,18 @@
 """Who registers and changes production units: administrators and inspectors."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from anjian.core.migration_utils import grant_role_permissions, revoke_role_permissions
 
 ROLE_PERMISSIONS = {"admin": ["manage_enterprises"], "inspector": ["manage_enterprises"]}
 
 
 def forwards(apps, schema_editor):
-    app_config = apps.get_app_config("enterprises")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="enterprises", codename__in=codenames))
+    grant_role_permissions(apps, "enterprises", ROLE_PERMISSIONS)
 
 
 def backwards(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Permission.objects.filter(content_type__app_label="enterprises", codename="manage_enterprises").delete()
+    revoke_role_permissions(apps, "enterprises", ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

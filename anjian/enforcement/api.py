@@ -1,0 +1,112 @@
+"""The enforcement API: thin handlers over selectors (reads) and services (writes)."""
+
+from ninja import Router
+from ninja.pagination import paginate
+
+from anjian.core.api import ERRORS, Page
+from anjian.core.selectors import get_person_for
+from anjian.enforcement import selectors, services
+from anjian.enforcement.models import DrawState
+from anjian.enforcement.schemas import (
+    CertificateIn,
+    CertificateOut,
+    DrawOut,
+    PlanIn,
+    PlanOut,
+    RecusalIn,
+    RecusalOut,
+    VerifyOut,
+)
+from anjian.enterprises.selectors import get_enterprise_for
+
+router = Router(tags=["enforcement"])
+
+
+def _plan(plan):
+    plan.stratum_list = list(plan.strata.all())
+    return plan
+
+
+def _draw(draw):
+    """The draw as published: the seed only once it has been revealed."""
+    assignments = draw.assignments.select_related("enterprise").prefetch_related("inspectors")
+    draw.assignment_list = [
+        {
+            "enterprise_id": a.enterprise_id,
+            "credit_code": a.enterprise.credit_code,
+            "enterprise_name": a.enterprise.name,
+            "stratum": a.stratum,
+            "inspectors": sorted(p.username for p in a.inspectors.all()),
+        }
+        for a in assignments
+    ]
+    if draw.state == DrawState.COMMITTED:
+        draw = _hide_seed(draw)
+    return draw
+
+
+def _hide_seed(draw):
+    draw.seed = None
+    return draw
+
+
+@router.get("/inspection-plans", response=list[PlanOut])
+@paginate(Page)
+def list_plans(request):
+    return [_plan(plan) for plan in selectors.plans_visible_to(request.auth)]
+
+
+@router.post("/inspection-plans", response={201: PlanOut, **ERRORS})
+def create_plan(request, payload: PlanIn):
+    data = payload.dict()
+    plan = services.plan_create(request.auth, year=data["year"], name=data["name"], strata=data["strata"])
+    return 201, _plan(plan)
+
+
+@router.get("/inspection-plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def get_plan(request, plan_id: int):
+    return _plan(selectors.get_plan_for(request.auth, plan_id))
+
+
+@router.post("/inspection-plans/{plan_id}/draws", response={201: DrawOut, **ERRORS})
+def commit_draw(request, plan_id: int):
+    """Freeze the register and the officers and publish the seed's commitment. Draw with /perform."""
+    plan = selectors.get_plan_for(request.auth, plan_id)
+    return 201, _draw(services.draw_commit(request.auth, plan))
+
+
+@router.get("/draws/{draw_id}", response={200: DrawOut, **ERRORS})
+def get_draw(request, draw_id: int):
+    return _draw(selectors.get_draw_for(request.auth, draw_id))
+
+
+@router.post("/draws/{draw_id}/perform", response={200: DrawOut, **ERRORS})
+def perform_draw(request, draw_id: int):
+    """Reveal the seed and draw the units and their two officers each."""
+    draw = selectors.get_draw_for(request.auth, draw_id)
+    return _draw(services.draw_perform(request.auth, draw))
+
+
+@router.post("/draws/{draw_id}/verify", response={200: VerifyOut, **ERRORS})
+def verify_draw(request, draw_id: int):
+    """Recompute the draw from its published register snapshot and seed."""
+    return services.draw_verify(selectors.get_draw_for(request.auth, draw_id))
+
+
+@router.post("/draws/{draw_id}/publish", response={200: DrawOut, **ERRORS})
+def publish_draw(request, draw_id: int):
+    draw = selectors.get_draw_for(request.auth, draw_id)
+    return _draw(services.draw_publish(request.auth, draw))
+
+
+@router.put("/people/{person_id}/enforcement-certificate", response={200: CertificateOut, **ERRORS})
+def set_certificate(request, person_id: int, payload: CertificateIn):
+    person = get_person_for(request.auth, person_id)
+    return services.certificate_set(request.auth, person, **payload.dict())
+
+
+@router.post("/recusals", response={201: RecusalOut, **ERRORS})
+def add_recusal(request, payload: RecusalIn):
+    person = get_person_for(request.auth, payload.person)
+    enterprise = get_enterprise_for(request.auth, payload.enterprise)
+    return 201, services.recusal_add(request.auth, person, enterprise, reason=payload.reason)

@@ -1,0 +1,111 @@
+"""Enforcement: certificates and recusals of inspectors, inspection plans and their random draws."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.models import Organisation, Person
+from anjian.enterprises.models import Enterprise
+
+
+class EnforcementCertificate(models.Model):
+    """An officer's enforcement certificate (执法证): without a valid one, no inspection."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="enforcement_certificate")
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    valid_until = models.DateField(_("valid until"))
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Recusal(models.Model):
+    """An officer who must not inspect a unit (回避): kin, former employer, any conflict of interest."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recusals")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="recusals")
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "enterprise"], name="recusal_once")]
+
+
+class InspectionPlan(models.Model):
+    """A bureau's plan for a year: how many units of which categories are drawn for inspection."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inspection_plans")
+    division_code = models.CharField(max_length=6)  # the bureau's division: the plan's scope anchor
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        permissions = [("manage_plans", "Plan inspections, draw, keep certificates and recusals")]
+        indexes = [
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="plan_division_prefix")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+
+class PlanStratum(models.Model):
+    """One stratum of a plan: a regulated category ('' = every operating unit) and how many to draw."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="strata")
+    category = models.CharField(_("regulated category"), max_length=30, blank=True)
+    count = models.PositiveIntegerField(_("units to draw"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "category"], name="stratum_once")]
+
+    @property
+    def key(self) -> str:
+        return self.category or "all"
+
+
+class DrawState(models.TextChoices):
+    COMMITTED = "committed", _("Seed committed, register frozen")
+    DRAWN = "drawn", _("Drawn")
+    PUBLISHED = "published", _("Published")
+
+
+class Draw(models.Model):
+    """One random draw of a plan. The commitment and the register snapshot are fixed before the
+    seed is revealed; the selection is recomputable from them."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="draws")
+    division_code = models.CharField(max_length=6)
+    state = models.CharField(max_length=12, choices=DrawState.choices, default=DrawState.COMMITTED)
+    seed_commitment = models.CharField(max_length=64)
+    seed = models.CharField(max_length=64, blank=True)  # kept secret until the draw
+    snapshot = models.JSONField()  # [[credit code, stratum], ...] in code order
+    snapshot_digest = models.CharField(max_length=64)
+    quotas = models.JSONField()  # {stratum: count}
+    inspectors = models.JSONField()  # usernames eligible on the day
+    recusals = models.JSONField()  # {credit code: [usernames]}
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    committed_at = models.DateTimeField(default=timezone.now)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-committed_at"]
+        indexes = [
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="draw_division_prefix")
+        ]
+
+
+class DrawAssignment(models.Model):
+    """A unit drawn, with the officers drawn to inspect it."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="assignments")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="draw_assignments")
+    stratum = models.CharField(max_length=30)
+    inspectors = models.ManyToManyField(Person, related_name="draw_assignments")
+
+    class Meta:
+        ordering = ["stratum", "enterprise__credit_code"]

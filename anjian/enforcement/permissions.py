@@ -1,0 +1,3 @@
+"""Named permissions of enforcement (role → permission: migration 0002_roles)."""
+
+MANAGE_PLANS = "enforcement.manage_plans"

@@ -1,0 +1,93 @@
+"""Typed edges of the enforcement API."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from anjian.core.schemas import InputSchema
+from anjian.enterprises.models import RegulatedCategory
+
+CategoryOrAll = Literal[tuple(RegulatedCategory.values) + ("",)]  # type: ignore[valid-type]
+
+
+class StratumIn(InputSchema):
+    category: CategoryOrAll = Field("", description="a regulated category, or '' for every operating unit")
+    count: int = Field(ge=1, le=100000)
+
+
+class PlanIn(InputSchema):
+    year: int = Field(ge=2000, le=2100)
+    name: str = Field(min_length=1, max_length=200)
+    strata: list[StratumIn] = Field(min_length=1, max_length=20)
+
+
+class StratumOut(Schema):
+    category: str
+    count: int
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    name: str
+    division_code: str
+    organisation_id: int
+    strata: list[StratumOut] = Field(alias="stratum_list")
+    created_at: datetime
+
+
+class AssignmentOut(Schema):
+    enterprise_id: int
+    credit_code: str
+    enterprise_name: str
+    stratum: str
+    inspectors: list[str]
+
+
+class DrawOut(Schema):
+    id: int
+    plan_id: int
+    state: str
+    seed_commitment: str = Field(description="SHA-256 of the seed, published before the draw")
+    seed: str | None = Field(description="revealed once drawn")
+    snapshot_digest: str
+    snapshot: list[list[str]] = Field(description="[credit code, stratum] of every candidate, in code order")
+    quotas: dict[str, int]
+    inspectors: list[str]
+    recusals: dict[str, list[str]]
+    assignments: list[AssignmentOut] = Field(alias="assignment_list")
+    committed_at: datetime
+    drawn_at: datetime | None
+    published_at: datetime | None
+
+
+class VerifyOut(Schema):
+    seed_matches_commitment: bool
+    snapshot_matches_digest: bool
+    selection_matches: bool
+    verified: bool
+
+
+class CertificateIn(InputSchema):
+    number: str = Field(min_length=1, max_length=40)
+    valid_until: date
+
+
+class CertificateOut(Schema):
+    person_id: int
+    number: str
+    valid_until: date
+
+
+class RecusalIn(InputSchema):
+    person: int = Field(ge=1, le=2**63 - 1)
+    enterprise: int = Field(ge=1, le=2**63 - 1)
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class RecusalOut(Schema):
+    id: int
+    person_id: int
+    enterprise_id: int
+    reason: str

@@ -1,0 +1,63 @@
+"""The verifiable draw: deterministic, seed-dependent, fair, honouring recusals."""
+
+from collections import Counter
+
+from anjian.enforcement.rules import (
+    MIN_INSPECTORS,
+    assign_inspectors,
+    commitment,
+    draw_units,
+    new_seed,
+    snapshot_digest,
+)
+
+UNITS = {"mine": [f"M{i:03d}" for i in range(40)], "chem": [f"C{i:03d}" for i in range(10)]}
+
+
+def test_the_commitment_binds_the_seed():
+    seed = new_seed()
+    assert len(seed) == 64
+    assert commitment(seed) == commitment(seed)
+    assert commitment(seed) != commitment(new_seed())
+
+
+def test_the_same_seed_and_register_give_the_same_draw():
+    seed = "a" * 64
+    first = draw_units(seed, UNITS, {"mine": 5, "chem": 2})
+    assert first == draw_units(seed, {k: list(reversed(v)) for k, v in UNITS.items()}, {"mine": 5, "chem": 2})
+    assert [len(first["mine"]), len(first["chem"])] == [5, 2]
+    assert draw_units("b" * 64, UNITS, {"mine": 5, "chem": 2}) != first
+
+
+def test_a_small_stratum_is_drawn_whole_and_a_unit_only_once():
+    drawn = draw_units("c" * 64, {"a": ["X1", "X2"], "b": ["X1", "X3"]}, {"a": 5, "b": 5})
+    assert drawn == {"a": ["X1", "X2"], "b": ["X3"]}
+    assert draw_units("c" * 64, UNITS, {"mine": 0})["mine"] == []
+
+
+def test_every_unit_has_a_fair_chance():
+    counts = Counter()
+    for i in range(2000):
+        counts.update(draw_units(f"{i:064x}", {"s": [f"U{j}" for j in range(10)]}, {"s": 1})["s"])
+    assert set(counts) == {f"U{j}" for j in range(10)}
+    assert max(counts.values()) < 2 * min(counts.values())
+
+
+def test_two_inspectors_each_and_recusals_honoured():
+    inspectors = ["dawa", "pema", "tashi", "wang"]
+    assignment, short = assign_inspectors("d" * 64, ["M001", "M002"], inspectors, {"M001": {"dawa", "pema"}})
+    assert short == []
+    assert assignment["M001"] == ["tashi", "wang"]
+    assert len(assignment["M002"]) == MIN_INSPECTORS
+
+
+def test_a_unit_without_two_eligible_inspectors_is_reported():
+    assignment, short = assign_inspectors("e" * 64, ["M001"], ["dawa", "pema"], {"M001": {"pema"}})
+    assert assignment == {}
+    assert [(s.credit_code, s.eligible) for s in short] == [("M001", 1)]
+
+
+def test_the_snapshot_digest_ignores_order_but_not_content():
+    rows = [("A", "mine"), ("B", "chem")]
+    assert snapshot_digest(rows) == snapshot_digest(list(reversed(rows)))
+    assert snapshot_digest(rows) != snapshot_digest([("A", "mine")])
