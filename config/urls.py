@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("anjian.core.urls")),
     path("", include("anjian.enterprises.urls")),
+    path("", include("anjian.enforcement.urls")),
 ]
 
 handler404 = "anjian.core.views.not_found"

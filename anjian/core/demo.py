@@ -138,6 +138,24 @@ def _national_bureau_and_admin() -> Person:
     return admin
 
 
+def demo_person(admin: Person, bureau: Organisation, username: str, full_name: str, role: str) -> Person:
+    """A demo account with the demo password, audited like any new person."""
+    person = Person(username=username, full_name=full_name, organisation=bureau)
+    person.set_password(DEMO_PASSWORD)
+    with transaction.atomic():
+        person.save()
+        person.groups.add(*services.Group.objects.filter(name=role))
+        audit_record(
+            actor=admin,
+            action=AuditAction.CREATE,
+            instance=person,
+            division_code=bureau.division_id,
+            organisation_id=bureau.pk,
+            after=snapshot(person, exclude=services.PERSON_AUDIT_EXCLUDE) | {"roles": [role]},
+        )
+    return person
+
+
 def seed_demo() -> dict:
     services.division_load_file()
     counts = {"organisations": 0, "people": 0}
@@ -175,24 +193,7 @@ def seed_demo() -> dict:
         bureau = bureaus[code]
         for role in Role:
             username = f"{place}-{role.value}"
-            if username in existing:
-                continue
-            person = Person(
-                username=username,
-                full_name=f"{bureau.division.name_zh}{ROLE_NAMES_ZH[role]}（演示）",
-                organisation=bureau,
-            )
-            person.set_password(DEMO_PASSWORD)
-            with transaction.atomic():
-                person.save()
-                person.groups.add(*services.Group.objects.filter(name=role.value))
-                audit_record(
-                    actor=admin,
-                    action=AuditAction.CREATE,
-                    instance=person,
-                    division_code=bureau.division_id,
-                    organisation_id=bureau.pk,
-                    after=snapshot(person, exclude=services.PERSON_AUDIT_EXCLUDE) | {"roles": [role.value]},
-                )
-            counts["people"] += 1
+            if username not in existing:
+                demo_person(admin, bureau, username, f"{bureau.division.name_zh}{ROLE_NAMES_ZH[role]}（演示）", role)
+                counts["people"] += 1
     return counts

@@ -28,3 +28,4 @@ def _declare_django_strings() -> None:  # pragma: no cover
     gettext("The password is too similar to the %(verbose_name)s.")
     gettext("This password is too common.")
     gettext("This password is entirely numeric.")
+    gettext("yes,no,maybe")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import Organisation, Person
+from anjian.enforcement.rules import ALL_STRATUM
 from anjian.enterprises.models import Enterprise
 
 
@@ -64,7 +65,7 @@ class PlanStratum(models.Model):
 
     @property
     def key(self) -> str:
-        return self.category or "all"
+        return self.category or ALL_STRATUM
 
 
 class DrawState(models.TextChoices):

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 # Order 15 Art. 24–25: enforcement needs at least two officers.
 MIN_INSPECTORS = 2
+# The stratum of every operating unit, whatever its category.
+ALL_STRATUM = "all"
 
 
 def new_seed() -> str:
@@ -40,12 +42,13 @@ def draw_units(seed: str, candidates: Mapping[str, list[str]], quotas: Mapping[s
     """For each stratum, the `quota` candidates (credit codes) with the smallest keys.
 
     A stratum with fewer candidates than its quota draws them all. A unit
-    appearing in several strata is drawn at most once (first stratum in name
-    order wins).
+    appearing in several strata is drawn at most once: category strata are
+    drawn first (in name order), the catch-all stratum "all" last, so that a
+    category's quota is never eaten by the general one.
     """
     taken: set[str] = set()
     drawn: dict[str, list[str]] = {}
-    for stratum in sorted(quotas):
+    for stratum in sorted(quotas, key=lambda name: (name == ALL_STRATUM, name)):
         pool = sorted(set(candidates.get(stratum, [])) - taken, key=lambda code: _key(seed, stratum, code))
         drawn[stratum] = sorted(pool[: max(quotas[stratum], 0)])
         taken.update(drawn[stratum])

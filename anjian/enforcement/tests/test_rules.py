@@ -61,3 +61,12 @@ def test_the_snapshot_digest_ignores_order_but_not_content():
     rows = [("A", "mine"), ("B", "chem")]
     assert snapshot_digest(rows) == snapshot_digest(list(reversed(rows)))
     assert snapshot_digest(rows) != snapshot_digest([("A", "mine")])
+
+
+def test_category_strata_are_drawn_before_the_catch_all():
+    candidates = {"all": ["A", "B", "M1", "M2"], "mine": ["M1", "M2"]}
+    for i in range(200):
+        drawn = draw_units(f"{i:064x}", candidates, {"all": 3, "mine": 1})
+        assert len(drawn["mine"]) == 1
+        assert len(drawn["all"]) == 3
+        assert not set(drawn["mine"]) & set(drawn["all"])

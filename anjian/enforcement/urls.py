@@ -1,0 +1,12 @@
+from django.urls import path
+
+from anjian.enforcement import views
+
+urlpatterns = [
+    path("inspection-plans/", views.plan_list, name="plan-list"),
+    path("inspection-plans/new/", views.plan_create, name="plan-create"),
+    path("inspection-plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
+    path("inspection-plans/<int:plan_id>/draws/", views.draw_commit, name="draw-commit"),
+    path("draws/<int:draw_id>/", views.draw_detail, name="draw-detail"),
+    path("draws/<int:draw_id>/<slug:action>/", views.draw_action, name="draw-action"),
+]
