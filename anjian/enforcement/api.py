@@ -1,20 +1,26 @@
 """The enforcement API: thin handlers over selectors (reads) and services (writes)."""
 
-from ninja import Router
+from uuid import UUID
+
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from anjian.core.api import ERRORS, Page
 from anjian.core.selectors import get_person_for
-from anjian.enforcement import selectors, services
+from anjian.enforcement import hazards, selectors, services
 from anjian.enforcement.models import DrawState
 from anjian.enforcement.schemas import (
     CertificateIn,
     CertificateOut,
     DrawOut,
+    HazardDetailOut,
+    HazardIn,
+    HazardOut,
     PlanIn,
     PlanOut,
     RecusalIn,
     RecusalOut,
+    TransitionIn,
     VerifyOut,
 )
 from anjian.enterprises.selectors import get_enterprise_for
@@ -110,3 +116,46 @@ def add_recusal(request, payload: RecusalIn):
     person = get_person_for(request.auth, payload.person)
     enterprise = get_enterprise_for(request.auth, payload.enterprise)
     return 201, services.recusal_add(request.auth, person, enterprise, reason=payload.reason)
+
+
+class HazardFilter(Schema):
+    state: str = Field("", max_length=12)
+    grade: str = Field("", max_length=8)
+    enterprise: int | None = Field(None, ge=1, le=2**63 - 1)
+    overdue: bool | None = None
+    listed: bool | None = None
+
+
+def _hazard(hazard):
+    hazard.event_list = list(hazard.events.select_related("by"))
+    return hazard
+
+
+@router.get("/hazards", response=list[HazardOut])
+@paginate(Page)
+def list_hazards(request, filters: HazardFilter = Query(...)):
+    """Hazards in the caller's scope; `overdue=true` lists those past their deadline and not closed."""
+    return selectors.filter_hazards(selectors.hazards_visible_to(request.auth), **filters.dict())
+
+
+@router.post("/hazards", response={200: HazardDetailOut, 201: HazardDetailOut, **ERRORS})
+def report_hazard(request, payload: HazardIn):
+    """Record a hazard. With a client `id`, a retry answers 200 with the hazard already recorded."""
+    data = payload.dict()
+    enterprise = get_enterprise_for(request.auth, data.pop("enterprise"))
+    hazard, created = hazards.hazard_report(request.auth, enterprise=enterprise, **data)
+    return (201 if created else 200), _hazard(hazard)
+
+
+@router.get("/hazards/{hazard_id}", response={200: HazardDetailOut, **ERRORS})
+def get_hazard(request, hazard_id: UUID):
+    return _hazard(selectors.get_hazard_for(request.auth, hazard_id))
+
+
+@router.post("/hazards/{hazard_id}/transitions", response={200: HazardDetailOut, **ERRORS})
+def transition_hazard(request, hazard_id: UUID, payload: TransitionIn):
+    """Move the hazard: open → rectifying → submitted → closed, or sent back to rectifying."""
+    hazard = selectors.get_hazard_for(request.auth, hazard_id)
+    plan = payload.plan.dict() if payload.plan else None
+    moved = hazards.hazard_transition(request.auth, hazard, to=payload.to, comment=payload.comment, plan=plan)
+    return _hazard(moved)

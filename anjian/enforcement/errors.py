@@ -14,4 +14,14 @@ MESSAGES = {
         "and no recusal are needed (Order 15 Art. 24)."
     ),
     "draw_state_invalid": _("The draw cannot do this now: it is %(state)s."),
+    "deadline_in_past": _("The rectification deadline cannot be in the past."),
+    "hazard_id_taken": _("A different hazard already has this id."),
+    "grade_unknown_hazard": _("A hazard is general or major (Order 16 Art. 3)."),
+    "transition_not_allowed": _("A hazard that is %(state)s cannot become %(target)s."),
+    "transition_not_yours": _("Only the supervising bureau can make this change."),
+    "major_needs_verification": _("A major hazard is closed only after the bureau has verified its rectification."),
+    "major_plan_incomplete": _(
+        "A major hazard's rectification plan needs its objectives, measures, funds, people responsible, "
+        "time limits and safety measures (Order 16)."
+    ),
 }

@@ -110,3 +110,71 @@ class DrawAssignment(models.Model):
 
     class Meta:
         ordering = ["stratum", "enterprise__credit_code"]
+
+
+class HazardGrade(models.TextChoices):
+    GENERAL = "general", _("General hazard")
+    MAJOR = "major", _("Major hazard")
+
+
+class HazardState(models.TextChoices):
+    OPEN = "open", _("Open")
+    RECTIFYING = "rectifying", _("Being rectified")
+    SUBMITTED = "submitted", _("Submitted for verification")
+    CLOSED = "closed", _("Closed")
+
+
+class HazardSource(models.TextChoices):
+    INSPECTION = "inspection", _("Found by an inspection")
+    SELF_REPORT = "self_report", _("Reported by the unit")
+
+
+class Hazard(models.Model):
+    """A hazard (事故隐患) of a unit, followed until verified as rectified.
+
+    The id may be supplied by the client (a field device): the same id twice
+    is one hazard. Whether it is overdue is derived from `deadline`.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="hazards")
+    division_code = models.CharField(max_length=6)  # the unit's county: the scope anchor
+    organisation_id = models.BigIntegerField(null=True, blank=True)  # the unit's own organisation, if any
+    source = models.CharField(_("source"), max_length=12, choices=HazardSource.choices)
+    grade = models.CharField(_("grade"), max_length=8, choices=HazardGrade.choices)
+    state = models.CharField(_("status"), max_length=12, choices=HazardState.choices, default=HazardState.OPEN)
+    description = models.TextField(_("description"))
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    responsible_person = models.CharField(_("person responsible"), max_length=100)
+    measures = models.TextField(_("rectification measures"), blank=True)
+    deadline = models.DateField(_("rectification deadline"))
+    listed_supervision = models.BooleanField(_("under listed supervision"), default=False)
+    plan = models.JSONField(default=dict, blank=True)  # a major hazard's rectification plan (six parts)
+    reported_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "created_at"]
+        permissions = [("manage_hazards", "Record hazards and follow their rectification")]
+        indexes = [
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="hazard_division_prefix"),
+            models.Index(fields=["state", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name}: {self.description[:40]}"
+
+
+class HazardEvent(models.Model):
+    """One move of a hazard through its lifecycle, with who, when and why."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=12)
+    to_state = models.CharField(max_length=12)
+    by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,3 +1,4 @@
 """Named permissions of enforcement (role → permission: migration 0002_roles)."""
 
 MANAGE_PLANS = "enforcement.manage_plans"
+MANAGE_HAZARDS = "enforcement.manage_hazards"

@@ -81,3 +81,45 @@ def assign_inspectors(
             continue
         assignment[code] = sorted(ranked[:MIN_INSPECTORS])
     return assignment, short
+
+
+# ----------------------------------------------------------------- hazards
+# SAWS Order No. 16 (2007) Art. 3: general hazards can be rectified at once;
+# major hazards need suspension and time, or outside help, to remove.
+HAZARD_GRADES = ("general", "major")
+
+# The lifecycle: which state may follow which, and who may move it.
+#   bureau: people of a supervision bureau; unit: the unit's own people.
+HAZARD_TRANSITIONS = {
+    ("open", "rectifying"): {"bureau", "unit"},
+    ("open", "closed"): {"bureau"},  # a general hazard rectified on the spot, seen by the inspector
+    ("rectifying", "submitted"): {"bureau", "unit"},
+    ("submitted", "closed"): {"bureau"},  # verified as rectified
+    ("submitted", "rectifying"): {"bureau"},  # sent back
+}
+
+# Order 16: a major hazard's rectification plan holds these six parts.
+MAJOR_PLAN_PARTS = ("objectives", "measures", "funds", "responsible", "time_limits", "safety_measures")
+
+
+def hazard_transition_problem(grade: str, state: str, target: str, actor_kind: str, plan: dict) -> str | None:
+    """Why the move `state → target` by `actor_kind` is not allowed, or None."""
+    allowed = HAZARD_TRANSITIONS.get((state, target))
+    if allowed is None:
+        return "transition_not_allowed"
+    if actor_kind not in allowed:
+        return "transition_not_yours"
+    if grade == "major" and (state, target) == ("open", "closed"):
+        return "major_needs_verification"
+    if grade == "major" and target == "rectifying" and state == "open":
+        missing = [part for part in MAJOR_PLAN_PARTS if not str(plan.get(part) or "").strip()]
+        if missing:
+            return "major_plan_incomplete"
+    return None
+
+
+def hazard_overdue(deadline, closed_on, today) -> bool:
+    """Overdue is derived, never stored: not closed by the end of the deadline day, or closed after it."""
+    if closed_on is not None:
+        return closed_on > deadline
+    return today > deadline

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from typing import Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -91,3 +92,72 @@ class RecusalOut(Schema):
     person_id: int
     enterprise_id: int
     reason: str
+
+
+class HazardIn(InputSchema):
+    id: UUID | None = Field(None, description="a client-made UUID: sending the same hazard twice records it once")
+    enterprise: int = Field(ge=1, le=2**63 - 1)
+    grade: Literal["general", "major"]
+    source: Literal["inspection", "self_report"] | None = None
+    description: str = Field(min_length=1, max_length=5000)
+    location: str = Field("", max_length=300)
+    responsible_person: str = Field(min_length=1, max_length=100)
+    measures: str = Field("", max_length=5000)
+    deadline: date
+
+
+class HazardPlan(InputSchema):
+    objectives: str = Field("", max_length=2000)
+    measures: str = Field("", max_length=2000)
+    funds: str = Field("", max_length=2000)
+    responsible: str = Field("", max_length=2000)
+    time_limits: str = Field("", max_length=2000)
+    safety_measures: str = Field("", max_length=2000)
+
+
+class TransitionIn(InputSchema):
+    to: Literal["rectifying", "submitted", "closed"]
+    comment: str = Field("", max_length=500)
+    plan: HazardPlan | None = None
+
+
+class HazardEventOut(Schema):
+    from_state: str
+    to_state: str
+    by: str = Field(alias="by.username")
+    at: datetime
+    comment: str
+
+
+class HazardOut(Schema):
+    id: UUID
+    enterprise_id: int
+    enterprise_name: str = Field(alias="enterprise.name")
+    division_code: str
+    source: str
+    grade: str
+    state: str
+    description: str
+    location: str
+    responsible_person: str
+    measures: str
+    deadline: date
+    overdue: bool
+    listed_supervision: bool
+    plan: dict
+    created_at: datetime
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_overdue(hazard) -> bool:
+        """Derived when read, never stored."""
+        from django.utils import timezone
+
+        from anjian.enforcement.rules import hazard_overdue
+
+        closed_on = timezone.localtime(hazard.closed_at).date() if hazard.closed_at else None
+        return hazard_overdue(hazard.deadline, closed_on, timezone.localdate())
+
+
+class HazardDetailOut(HazardOut):
+    events: list[HazardEventOut] = Field(alias="event_list")

@@ -1,10 +1,11 @@
 """Every read of enforcement, scoped to the person's jurisdiction."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from anjian.core.errors import NotFound
 from anjian.core.scope import scope_for
-from anjian.enforcement.models import Draw, InspectionPlan
+from anjian.enforcement.models import Draw, Hazard, HazardState, InspectionPlan
 
 FIELDS = {"division": "division_code", "organisation": ""}
 
@@ -30,3 +31,37 @@ def get_draw_for(person, draw_id) -> Draw:
         return draws_visible_to(person).get(pk=int(draw_id))
     except (Draw.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound() from None
+
+
+HAZARD_FIELDS = {"division": "division_code", "organisation": "organisation_id"}
+
+
+def hazards_visible_to(person) -> QuerySet[Hazard]:
+    return scope_for(person).filter(Hazard.objects.select_related("enterprise"), **HAZARD_FIELDS)
+
+
+def get_hazard_for(person, hazard_id) -> Hazard:
+    try:
+        return hazards_visible_to(person).get(pk=hazard_id)
+    except (Hazard.DoesNotExist, TypeError, ValueError):
+        raise NotFound() from None
+
+
+def filter_hazards(qs, *, state="", grade="", enterprise=None, overdue=None, listed=None):
+    """Overdue is derived: not closed and past the deadline day."""
+    if state:
+        qs = qs.filter(state=state)
+    if grade:
+        qs = qs.filter(grade=grade)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
+    if listed is not None:
+        qs = qs.filter(listed_supervision=listed)
+    if overdue is not None:
+        late = {"deadline__lt": timezone.localdate()}
+        qs = (
+            qs.exclude(state=HazardState.CLOSED).filter(**late)
+            if overdue
+            else qs.exclude(id__in=qs.exclude(state=HazardState.CLOSED).filter(**late).values("id"))
+        )
+    return qs

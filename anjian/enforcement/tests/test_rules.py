@@ -1,12 +1,18 @@
-"""The verifiable draw: deterministic, seed-dependent, fair, honouring recusals."""
+"""Enforcement rules: the verifiable draw, the hazard lifecycle."""
 
+import datetime
 from collections import Counter
 
+import pytest
+
 from anjian.enforcement.rules import (
+    MAJOR_PLAN_PARTS,
     MIN_INSPECTORS,
     assign_inspectors,
     commitment,
     draw_units,
+    hazard_overdue,
+    hazard_transition_problem,
     new_seed,
     snapshot_digest,
 )
@@ -70,3 +76,37 @@ def test_category_strata_are_drawn_before_the_catch_all():
         assert len(drawn["mine"]) == 1
         assert len(drawn["all"]) == 3
         assert not set(drawn["mine"]) & set(drawn["all"])
+
+
+FULL_PLAN = dict.fromkeys(MAJOR_PLAN_PARTS, "x")
+
+
+@pytest.mark.parametrize(
+    ("grade", "state", "target", "kind", "plan", "problem"),
+    [
+        ("general", "open", "rectifying", "unit", {}, None),
+        ("general", "open", "closed", "bureau", {}, None),
+        ("general", "open", "closed", "unit", {}, "transition_not_yours"),
+        ("general", "rectifying", "submitted", "unit", {}, None),
+        ("general", "submitted", "closed", "bureau", {}, None),
+        ("general", "submitted", "closed", "unit", {}, "transition_not_yours"),
+        ("general", "submitted", "rectifying", "bureau", {}, None),
+        ("general", "closed", "open", "bureau", {}, "transition_not_allowed"),
+        ("general", "open", "submitted", "bureau", {}, "transition_not_allowed"),
+        ("major", "open", "closed", "bureau", {}, "major_needs_verification"),
+        ("major", "open", "rectifying", "unit", {}, "major_plan_incomplete"),
+        ("major", "open", "rectifying", "unit", FULL_PLAN | {"funds": " "}, "major_plan_incomplete"),
+        ("major", "open", "rectifying", "unit", FULL_PLAN, None),
+        ("major", "submitted", "closed", "bureau", {}, None),
+    ],
+)
+def test_hazard_lifecycle(grade, state, target, kind, plan, problem):
+    assert hazard_transition_problem(grade, state, target, kind, plan) == problem
+
+
+def test_overdue_is_derived_from_the_deadline():
+    deadline = datetime.date(2026, 11, 30)
+    assert not hazard_overdue(deadline, None, datetime.date(2026, 11, 30))  # the deadline day itself
+    assert hazard_overdue(deadline, None, datetime.date(2026, 12, 1))
+    assert not hazard_overdue(deadline, datetime.date(2026, 11, 30), datetime.date(2027, 1, 1))
+    assert hazard_overdue(deadline, datetime.date(2026, 12, 2), datetime.date(2027, 1, 1))
