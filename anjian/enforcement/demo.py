@@ -37,4 +37,49 @@ def seed_demo() -> dict:
         draw = services.draw_commit(lhasa_leader, plan)
         services.draw_perform(lhasa_leader, draw)
         counts["plans"], counts["draws"] = 1, 1
+    counts["hazards"] = _seed_hazards()
     return counts
+
+
+HAZARD_TEXTS = [
+    ("general", "配电箱未可靠接地", "加装接地线并检测接地电阻"),
+    ("general", "安全出口被货物堵塞", "清理通道，设置禁止堆放标志"),
+    ("general", "特种作业人员未持证上岗", "停止作业，组织培训取证"),
+    ("major", "尾矿库排洪设施损坏", "停产整改，修复排洪系统"),
+    ("general", "灭火器过期未更换", "更换灭火器并建立检查台账"),
+    ("major", "储罐区可燃气体报警器失效", "局部停产，更换报警装置"),
+]
+
+
+def _seed_hazards() -> int:
+    from anjian.enforcement.hazards import hazard_report, hazard_transition
+    from anjian.enforcement.models import Hazard
+    from anjian.enforcement.rules import MAJOR_PLAN_PARTS
+    from anjian.enterprises.models import Enterprise
+
+    if Hazard.objects.exists():
+        return 0
+    plan = dict.fromkeys(MAJOR_PLAN_PARTS, "已按第16号令要求制定（演示）")
+    paths = [[], ["rectifying"], ["rectifying", "submitted"], ["rectifying", "submitted", "closed"]]
+    created = 0
+    for place, code in PLACES.items():
+        if code == "540000":
+            continue
+        inspector = Person.objects.get(username=f"{place}-inspector")
+        units = Enterprise.objects.filter(division__code__startswith=code[:4], status="operating").order_by("pk")[:6]
+        for i, unit in enumerate(units):
+            grade, text, measures = HAZARD_TEXTS[i % len(HAZARD_TEXTS)]
+            hazard, _created = hazard_report(
+                inspector,
+                enterprise=unit,
+                grade=grade,
+                description=text,
+                location="生产现场",
+                responsible_person=unit.legal_representative,
+                measures=measures,
+                deadline=timezone.localdate() + datetime.timedelta(days=5 + 10 * i),
+            )
+            for step in paths[i % len(paths)]:
+                hazard = hazard_transition(inspector, hazard, to=step, comment="演示", plan=plan)
+            created += 1
+    return created

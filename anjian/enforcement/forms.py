@@ -27,3 +27,34 @@ class PlanForm(forms.Form):
             for value, _label in STRATA_CHOICES
             if self.cleaned_data.get(f"count_{value or 'all'}")
         ]
+
+
+class HazardForm(forms.Form):
+    grade = forms.ChoiceField(
+        label=_("Grade"), choices=[("general", _("General hazard")), ("major", _("Major hazard"))]
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    location = forms.CharField(label=_("Location"), max_length=300, required=False)
+    responsible_person = forms.CharField(label=_("Person responsible"), max_length=100)
+    measures = forms.CharField(
+        label=_("Rectification measures"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=[("rectifying", ""), ("submitted", ""), ("closed", "")])
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    objectives = forms.CharField(label=_("Objectives and tasks"), max_length=2000, required=False)
+    measures = forms.CharField(label=_("Methods and measures"), max_length=2000, required=False)
+    funds = forms.CharField(label=_("Funds and materials"), max_length=2000, required=False)
+    responsible = forms.CharField(label=_("Body and people responsible"), max_length=2000, required=False)
+    time_limits = forms.CharField(label=_("Time limits and requirements"), max_length=2000, required=False)
+    safety_measures = forms.CharField(
+        label=_("Safety measures and emergency plan during rectification"), max_length=2000, required=False
+    )
+
+    def plan(self) -> dict:
+        from anjian.enforcement.rules import MAJOR_PLAN_PARTS
+
+        return {part: self.cleaned_data.get(part, "") for part in MAJOR_PLAN_PARTS}

@@ -104,7 +104,9 @@ def hazard_transition(actor, hazard: Hazard, *, to: str, comment: str = "", plan
     kind = actor_kind(actor, hazard.enterprise)
     with transaction.atomic():
         locked = Hazard.objects.select_for_update().get(pk=hazard.pk)
-        plan = {k: str(v).strip() for k, v in (plan or locked.plan or {}).items() if k in rules.MAJOR_PLAN_PARTS}
+        # A plan sent with a move completes or corrects the one on file; empty parts keep what is there.
+        sent = {k: str(v).strip() for k, v in (plan or {}).items() if k in rules.MAJOR_PLAN_PARTS and str(v).strip()}
+        plan = dict(locked.plan or {}) | sent
         problem = rules.hazard_transition_problem(locked.grade, locked.state, to, kind, plan)
         if problem:
             labels = dict(HazardState.choices)
@@ -129,7 +131,7 @@ def hazard_transition(actor, hazard: Hazard, *, to: str, comment: str = "", plan
             action=AuditAction.UPDATE,
             instance=locked,
             before=before,
-            after={"state": to, "comment": comment or ""} | ({"plan": plan} if plan else {}),
+            after={"state": to, "comment": comment or ""} | ({"plan": plan} if sent else {}),
             ip=current_ip(),
             **_scope(locked),
         )

@@ -151,12 +151,9 @@ class HazardOut(Schema):
     @staticmethod
     def resolve_overdue(hazard) -> bool:
         """Derived when read, never stored."""
-        from django.utils import timezone
+        from anjian.enforcement.selectors import with_overdue
 
-        from anjian.enforcement.rules import hazard_overdue
-
-        closed_on = timezone.localtime(hazard.closed_at).date() if hazard.closed_at else None
-        return hazard_overdue(hazard.deadline, closed_on, timezone.localdate())
+        return with_overdue([hazard])[0].overdue
 
 
 class HazardDetailOut(HazardOut):

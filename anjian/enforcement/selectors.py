@@ -65,3 +65,14 @@ def filter_hazards(qs, *, state="", grade="", enterprise=None, overdue=None, lis
             else qs.exclude(id__in=qs.exclude(state=HazardState.CLOSED).filter(**late).values("id"))
         )
     return qs
+
+
+def with_overdue(hazards, today=None):
+    """Mark each hazard with `overdue`, derived from its deadline and closing day (rules.hazard_overdue)."""
+    from anjian.enforcement.rules import hazard_overdue
+
+    today = today or timezone.localdate()
+    for hazard in hazards:
+        closed_on = timezone.localtime(hazard.closed_at).date() if hazard.closed_at else None
+        hazard.overdue = hazard_overdue(hazard.deadline, closed_on, today)
+    return hazards

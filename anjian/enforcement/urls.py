@@ -9,4 +9,7 @@ urlpatterns = [
     path("inspection-plans/<int:plan_id>/draws/", views.draw_commit, name="draw-commit"),
     path("draws/<int:draw_id>/", views.draw_detail, name="draw-detail"),
     path("draws/<int:draw_id>/<slug:action>/", views.draw_action, name="draw-action"),
+    path("hazards/", views.hazard_list, name="hazard-list"),
+    path("hazards/<uuid:hazard_id>/", views.hazard_detail, name="hazard-detail"),
+    path("enterprises/<int:enterprise_id>/hazards/new/", views.hazard_report, name="hazard-report"),
 ]

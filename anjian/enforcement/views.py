@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.views import forbidden, form_page
+from anjian.enforcement import hazards, selectors, services
 from anjian.enforcement import permissions as perms
-from anjian.enforcement import selectors, services
-from anjian.enforcement.forms import PlanForm
-from anjian.enforcement.models import DrawState
+from anjian.enforcement.forms import HazardForm, PlanForm, TransitionForm
+from anjian.enforcement.models import DrawState, HazardGrade, HazardState
+from anjian.enforcement.rules import HAZARD_TRANSITIONS
+from anjian.enterprises.selectors import get_enterprise_for
 
 
 def _get(getter, person, pk):
@@ -104,3 +107,60 @@ def draw_action(request, draw_id, action):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("draw-detail", draw.pk)
+
+
+@login_required
+def hazard_list(request):
+    state = request.GET.get("state", "")
+    state = state if state in HazardState.values else ""
+    grade = request.GET.get("grade", "")
+    grade = grade if grade in HazardGrade.values else ""
+    overdue = {"1": True, "0": False}.get(request.GET.get("overdue", ""))
+    listed = True if request.GET.get("listed") == "1" else None
+    qs = selectors.filter_hazards(
+        selectors.hazards_visible_to(request.user), state=state, grade=grade, overdue=overdue, listed=listed
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    selectors.with_overdue(page.object_list)
+    context = {"page": page, "state": state, "grade": grade, "overdue": request.GET.get("overdue", ""),
+               "listed": listed, "states": HazardState.choices, "grades": HazardGrade.choices}  # fmt: skip
+    return render(request, "enforcement/hazard_list.html", context)
+
+
+@login_required
+def hazard_report(request, enterprise_id):
+    enterprise = _get(get_enterprise_for, request.user, enterprise_id)
+    return form_page(
+        request,
+        HazardForm(request.POST or None),
+        title=_("Record a hazard of %(name)s") % {"name": enterprise.name},
+        save=lambda data: hazards.hazard_report(request.user, enterprise=enterprise, **data)[0],
+        done=lambda hazard: ("hazard-detail", hazard.pk),
+        done_message=_("The hazard has been recorded."),
+    )
+
+
+@login_required
+def hazard_detail(request, hazard_id):
+    hazard = _get(selectors.get_hazard_for, request.user, hazard_id)
+    form = TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hazards.hazard_transition(
+                request.user, hazard, to=form.cleaned_data["to"], comment=form.cleaned_data["comment"], plan=form.plan()
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("hazard-detail", hazard.pk)
+    selectors.with_overdue([hazard])
+    labels = dict(HazardState.choices)
+    moves = [(target, labels[target]) for (source, target) in HAZARD_TRANSITIONS if source == hazard.state]
+    context = {
+        "hazard": hazard,
+        "events": hazard.events.select_related("by"),
+        "moves": moves,
+        "form": form,
+        "needs_plan": hazard.grade == HazardGrade.MAJOR and hazard.state == HazardState.OPEN,
+    }
+    return render(request, "enforcement/hazard_detail.html", context)

@@ -14,6 +14,7 @@ from anjian.core.forms import apply_domain_error
 from anjian.core.models import Division, DivisionLevel
 from anjian.core.scope import scope_for
 from anjian.core.views import forbidden, form_page
+from anjian.enforcement.selectors import with_overdue
 from anjian.enterprises import importing, rules, selectors, services
 from anjian.enterprises import permissions as perms
 from anjian.enterprises.forms import EnterpriseForm, ImportForm
@@ -63,8 +64,10 @@ def enterprise_detail(request, enterprise_id):
     enterprise = _found(enterprise_id, request.user)
     today = timezone.localdate()
     licences = [(licence, rules.licence_state(licence.valid_until, today)) for licence in enterprise.licences.all()]
+    hazards = with_overdue(list(enterprise.hazards.all()), today)
     context = {
         "enterprise": enterprise,
+        "hazards": hazards,
         "licences": licences,
         "can_manage": request.user.has_perm(perms.MANAGE_ENTERPRISES),
     }

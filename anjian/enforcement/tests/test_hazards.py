@@ -24,6 +24,22 @@ def units(world):
     return lhasa, shigatse
 
 
+def api_for(person):
+    """A token-authenticated API client of its own, beside the page client."""
+    from django.test import Client
+
+    from anjian.core.services import token_create
+
+    _token, key = token_create(person, name="test")
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+
+    class Caller:
+        def post(self, path, data):
+            return client.post(path, data, content_type="application/json")
+
+    return Caller()
+
+
 def report(caller, enterprise, **overrides):
     body = {
         "enterprise": enterprise.pk,
@@ -161,3 +177,45 @@ def test_people_without_the_permission_do_not_report(world, api, units):
     assert response.status_code == 201  # leaders follow hazards too
     statistician = make_person("lhasa-statistician", world.lhasa, "statistician")
     assert report(api(statistician), units[0]).status_code == 403
+
+
+def test_hazard_pages_from_record_to_closed(world, client, login, units):
+    lhasa, shigatse = units
+    login(world.lhasa_inspector)
+    deadline = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    response = client.post(
+        f"/enterprises/{lhasa.pk}/hazards/new/",
+        {"grade": "major", "description": "储罐区防火堤破损", "responsible_person": "扎西", "deadline": deadline},
+    )
+    assert response.status_code == 302
+    url = response["Location"]
+    hazard = Hazard.objects.get()
+    assert "储罐区防火堤破损" in client.get(f"/enterprises/{lhasa.pk}/").content.decode()
+    # A major hazard cannot start rectifying without its plan: the message is shown, nothing changes.
+    response = client.post(url, {"to": "rectifying", "comment": "开始整改"}, follow=True)
+    assert "major_plan_incomplete" not in response.content.decode()
+    assert Hazard.objects.get().state == "open"
+    plan = dict.fromkeys(MAJOR_PLAN_PARTS, "已制定")
+    client.post(url, {"to": "rectifying", **plan})
+    client.post(url, {"to": "submitted"})
+    client.post(url, {"to": "closed", "comment": "复查合格"})
+    hazard.refresh_from_db()
+    assert hazard.state == "closed" and hazard.plan == plan
+    listing = client.get("/hazards/", {"state": "closed"}).content.decode()
+    assert "储罐区防火堤破损" in listing
+    # Another prefecture's unit and hazards stay out of reach.
+    assert client.get(f"/enterprises/{shigatse.pk}/hazards/new/").status_code == 404
+    theirs = report(api_for(world.shigatse_inspector), shigatse).json()
+    assert client.get(f"/hazards/{theirs['id']}/").status_code == 404
+    assert client.post(f"/hazards/{theirs['id']}/", {"to": "closed"}).status_code == 404
+
+
+def test_the_overdue_filter_on_the_page(world, client, login, units):
+    report(api_for(world.lhasa_inspector), units[0])
+    login(world.lhasa_leader)
+    assert client.get("/hazards/", {"overdue": "1"}).context["page"].paginator.count == 0
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=30)):
+        login(world.lhasa_leader)  # a month later: a new session
+        page = client.get("/hazards/", {"overdue": "1"})
+        assert page.context["page"].paginator.count == 1
+        assert "badge off" in page.content.decode()
