@@ -7,11 +7,13 @@ from ninja.pagination import paginate
 
 from anjian.core.api import ERRORS, Page
 from anjian.core.selectors import get_person_for
-from anjian.enforcement import hazards, selectors, services
+from anjian.enforcement import documents, hazards, selectors, services
 from anjian.enforcement.models import DrawState
 from anjian.enforcement.schemas import (
     CertificateIn,
     CertificateOut,
+    DocumentIn,
+    DocumentOut,
     DrawOut,
     HazardDetailOut,
     HazardIn,
@@ -159,3 +161,42 @@ def transition_hazard(request, hazard_id: UUID, payload: TransitionIn):
     plan = payload.plan.dict() if payload.plan else None
     moved = hazards.hazard_transition(request.auth, hazard, to=payload.to, comment=payload.comment, plan=plan)
     return _hazard(moved)
+
+
+@router.get("/documents", response=list[DocumentOut])
+@paginate(Page)
+def list_documents(request, enterprise: int | None = None):
+    qs = selectors.documents_visible_to(request.auth)
+    return qs.filter(enterprise_id=enterprise) if enterprise else qs
+
+
+@router.post("/documents", response={201: DocumentOut, **ERRORS})
+def issue_document(request, payload: DocumentIn):
+    """Issue an on-site document; it is numbered per bureau, kind and year and never changes.
+    To correct one, issue a new version with `supersedes`."""
+    person = request.auth
+    enterprise = get_enterprise_for(person, payload.enterprise)
+    hazard = selectors.get_hazard_for(person, payload.hazard) if payload.hazard else None
+    refers_to = selectors.get_document_for(person, payload.refers_to) if payload.refers_to else None
+    supersedes = selectors.get_document_for(person, payload.supersedes) if payload.supersedes else None
+    document = documents.document_issue(
+        person, kind=payload.kind, enterprise=enterprise, body=payload.body, hazard=hazard,
+        refers_to=refers_to, supersedes=supersedes,
+    )  # fmt: skip
+    return 201, document
+
+
+@router.get("/documents/{document_id}.pdf", response={200: None, **ERRORS})
+def document_pdf(request, document_id: int):
+    """The document as an A4 PDF (Chinese and Tibetan fonts embedded)."""
+    from django.http import HttpResponse
+
+    document = selectors.get_document_for(request.auth, document_id)
+    response = HttpResponse(documents.document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="document-{document.pk}.pdf"'
+    return response
+
+
+@router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
+def get_document(request, document_id: int):
+    return selectors.get_document_for(request.auth, document_id)

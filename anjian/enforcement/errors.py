@@ -14,6 +14,11 @@ MESSAGES = {
         "and no recusal are needed (Order 15 Art. 24)."
     ),
     "draw_state_invalid": _("The draw cannot do this now: it is %(state)s."),
+    "document_other_unit": _("The documents named must concern the same production unit."),
+    "document_needs_earlier": _(
+        "A rectification review opinion names the order or on-site measure it reviews, issued before it."
+    ),
+    "document_already_superseded": _("This document has already been replaced by a corrected version."),
     "deadline_in_past": _("The rectification deadline cannot be in the past."),
     "hazard_id_taken": _("A different hazard already has this id."),
     "grade_unknown_hazard": _("A hazard is general or major (Order 16 Art. 3)."),

@@ -178,3 +178,56 @@ class HazardEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class DocumentKind(models.TextChoices):
+    INSPECTION_RECORD = "inspection_record", _("On-site inspection record")
+    RECTIFICATION_ORDER = "rectification_order", _("Order to rectify within a time limit")
+    ONSITE_MEASURES = "onsite_measures", _("Decision on on-site measures")
+    REVIEW_OPINION = "review_opinion", _("Rectification review opinion")
+
+
+class DocumentCounter(models.Model):
+    """The last number issued per bureau, kind and year; locked while a number is taken."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "kind", "year"], name="one_counter")]
+
+
+class Document(models.Model):
+    """An issued enforcement document. Never changed: a correction is a new version naming the old."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="documents")
+    division_code = models.CharField(max_length=6)  # the unit's county: the scope anchor
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="documents")
+    hazard = models.ForeignKey("Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    number = models.CharField(_("number"), max_length=60)
+    body = models.JSONField()  # the form's fields, as issued
+    refers_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_by"
+    )  # a review opinion names the order it reviews
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    issued_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "year", "serial"], name="document_number_once")
+        ]
+        indexes = [
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="document_division_prefix")
+        ]
+
+    def __str__(self) -> str:
+        return self.number

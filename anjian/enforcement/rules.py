@@ -123,3 +123,30 @@ def hazard_overdue(deadline, closed_on, today) -> bool:
     if closed_on is not None:
         return closed_on > deadline
     return today > deadline
+
+
+# -------------------------------------------------------------- documents
+# The on-site forms (Order 15 Art. 66: the forms are set nationally). Each
+# kind has its short name for the document number.
+DOCUMENT_KINDS = {
+    "inspection_record": "现检",  # 现场检查记录
+    "rectification_order": "责改",  # 责令限期整改指令书
+    "onsite_measures": "现决",  # 现场处理措施决定书
+    "review_opinion": "复查",  # 整改复查意见书
+}
+# A review opinion presupposes an order or a measure issued before it (DOMAIN.md §5).
+DOCUMENT_REQUIRES = {"review_opinion": ("rectification_order", "onsite_measures")}
+
+
+def document_number(division_code: str, kind: str, year: int, serial: int) -> str:
+    """Numbers run per bureau, kind and year, without gaps: e.g. 540102现检〔2026〕7号."""
+    return f"{division_code}{DOCUMENT_KINDS[kind]}〔{year}〕{serial}号"
+
+
+# What each form must say (the national forms' required parts, simplified).
+DOCUMENT_FIELDS = {
+    "inspection_record": ("place", "findings"),
+    "rectification_order": ("findings", "requirements", "deadline"),
+    "onsite_measures": ("findings", "measures"),
+    "review_opinion": ("opinion",),
+}

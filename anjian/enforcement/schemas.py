@@ -158,3 +158,27 @@ class HazardOut(Schema):
 
 class HazardDetailOut(HazardOut):
     events: list[HazardEventOut] = Field(alias="event_list")
+
+
+class DocumentIn(InputSchema):
+    kind: Literal["inspection_record", "rectification_order", "onsite_measures", "review_opinion"]
+    enterprise: int = Field(ge=1, le=2**63 - 1)
+    hazard: UUID | None = None
+    refers_to: int | None = Field(None, ge=1, le=2**63 - 1)
+    supersedes: int | None = Field(None, ge=1, le=2**63 - 1)
+    body: dict[str, str] = Field(description="the form's parts, e.g. place, findings, requirements, deadline")
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    number: str
+    year: int
+    serial: int
+    enterprise_id: int
+    hazard_id: UUID | None
+    refers_to_id: int | None
+    supersedes_id: int | None
+    body: dict
+    issued_by: str = Field(alias="issued_by.username")
+    issued_at: datetime

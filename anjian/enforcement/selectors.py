@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from anjian.core.errors import NotFound
 from anjian.core.scope import scope_for
-from anjian.enforcement.models import Draw, Hazard, HazardState, InspectionPlan
+from anjian.enforcement.models import Document, Draw, Hazard, HazardState, InspectionPlan
 
 FIELDS = {"division": "division_code", "organisation": ""}
 
@@ -76,3 +76,18 @@ def with_overdue(hazards, today=None):
         closed_on = timezone.localtime(hazard.closed_at).date() if hazard.closed_at else None
         hazard.overdue = hazard_overdue(hazard.deadline, closed_on, today)
     return hazards
+
+
+DOCUMENT_FIELDS = {"division": "division_code", "organisation": "enterprise__organisation_id"}
+
+
+def documents_visible_to(person) -> QuerySet[Document]:
+    qs = Document.objects.select_related("organisation", "enterprise", "issued_by", "refers_to", "supersedes")
+    return scope_for(person).filter(qs, **DOCUMENT_FIELDS)
+
+
+def get_document_for(person, document_id) -> Document:
+    try:
+        return documents_visible_to(person).get(pk=int(document_id))
+    except (Document.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
