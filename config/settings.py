@@ -190,6 +190,8 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # A registry file larger than this is refused before it is read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+# An evidence photo larger than this is refused.
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 
 # Security: strict in production, relaxed only where the embedded mode runs on
 # plain HTTP on localhost.

@@ -2,22 +2,28 @@
 
 from uuid import UUID
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anjian.core.api import ERRORS, Page
+from anjian.core.errors import DomainError
 from anjian.core.selectors import get_person_for
-from anjian.enforcement import documents, hazards, selectors, services
-from anjian.enforcement.models import DrawState
+from anjian.enforcement import documents, hazards, inspections, selectors, services
+from anjian.enforcement.models import ChecklistTemplate, DrawAssignment, DrawState
 from anjian.enforcement.schemas import (
     CertificateIn,
     CertificateOut,
+    ChecklistOut,
     DocumentIn,
     DocumentOut,
     DrawOut,
     HazardDetailOut,
     HazardIn,
     HazardOut,
+    InspectionIn,
+    InspectionOut,
+    PhotoOut,
     PlanIn,
     PlanOut,
     RecusalIn,
@@ -200,3 +206,56 @@ def document_pdf(request, document_id: int):
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})
 def get_document(request, document_id: int):
     return selectors.get_document_for(request.auth, document_id)
+
+
+@router.get("/checklists", response=list[ChecklistOut])
+def list_checklists(request):
+    """The checklist templates; each item cites its legal basis."""
+    templates = list(ChecklistTemplate.objects.prefetch_related("items"))
+    for template in templates:
+        template.item_list = list(template.items.all())
+    return templates
+
+
+@router.get("/inspections", response=list[InspectionOut])
+@paginate(Page)
+def list_inspections(request, enterprise: int | None = Query(None, ge=1, le=2**63 - 1)):
+    qs = selectors.inspections_visible_to(request.auth).prefetch_related("results", "photos")
+    return qs.filter(enterprise_id=enterprise) if enterprise else qs
+
+
+@router.post("/inspections", response={200: InspectionOut, 201: InspectionOut, **ERRORS})
+def record_inspection(request, payload: InspectionIn):
+    """Record an inspection (at least two certified officers, every checklist item answered); its on-site
+    inspection record is issued with it. With a client `id`, a retry answers 200 with the first one."""
+    person = request.auth
+    data = payload.dict()
+    enterprise = get_enterprise_for(person, data.pop("enterprise"))
+    try:
+        template = ChecklistTemplate.objects.get(pk=data.pop("template"))
+    except ChecklistTemplate.DoesNotExist:
+        raise DomainError("invalid", field="template") from None
+    assignment_id = data.pop("assignment")
+    assignment = None
+    if assignment_id:
+        assignment = DrawAssignment.objects.filter(
+            pk=assignment_id, draw__in=selectors.draws_visible_to(person)
+        ).first()
+        if assignment is None:
+            raise DomainError("invalid", field="assignment")
+    inspection, created = inspections.inspection_record(
+        person, enterprise=enterprise, template=template, assignment=assignment, **data
+    )
+    return (201 if created else 200), inspection
+
+
+@router.get("/inspections/{inspection_id}", response={200: InspectionOut, **ERRORS})
+def get_inspection(request, inspection_id: UUID):
+    return selectors.get_inspection_for(request.auth, inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/photos", response={201: PhotoOut, **ERRORS})
+def add_photo(request, inspection_id: UUID, file: UploadedFile = File(...), caption: str = Form("")):
+    """An evidence photo (JPEG, PNG or WebP, checked as an image; stored with its SHA-256)."""
+    inspection = selectors.get_inspection_for(request.auth, inspection_id)
+    return 201, inspections.photo_add(request.auth, inspection, upload=file, caption=caption)

@@ -231,3 +231,80 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ChecklistTemplate(models.Model):
+    """A checklist for a regulated category ('' = every unit). Its items cite their legal basis."""
+
+    category = models.CharField(_("regulated category"), max_length=30, unique=True, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    legal_basis = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["template", "order"]
+
+
+class ItemResult(models.TextChoices):
+    PASS = "pass", _("Complies")
+    FAIL = "fail", _("Does not comply")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class Inspection(models.Model):
+    """An on-site inspection. The id may come from a field device: the same id twice is one inspection."""
+
+    id = models.UUIDField(primary_key=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="inspections")
+    division_code = models.CharField(max_length=6)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inspections")
+    assignment = models.ForeignKey(
+        "DrawAssignment", null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=300)
+    inspectors = models.ManyToManyField(Person, related_name="inspections")
+    representatives = models.CharField(_("the unit's representatives"), max_length=300)
+    findings = models.TextField(_("findings"), blank=True)
+    record = models.OneToOneField(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="inspection")
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        indexes = [
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="inspection_division_prefix")
+        ]
+
+
+class InspectionItem(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(max_length=4, choices=ItemResult.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["item__order"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="item_result_once")]
+
+
+class EvidencePhoto(models.Model):
+    """A photo taken on site: its type and size checked, its SHA-256 kept with it."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="evidence/")
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)

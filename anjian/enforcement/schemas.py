@@ -182,3 +182,69 @@ class DocumentOut(Schema):
     body: dict
     issued_by: str = Field(alias="issued_by.username")
     issued_at: datetime
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    order: int
+    text: str
+    legal_basis: str
+
+
+class ChecklistOut(Schema):
+    id: int
+    category: str
+    name: str
+    items: list[ChecklistItemOut] = Field(alias="item_list")
+
+
+class InspectionIn(InputSchema):
+    id: UUID | None = Field(None, description="a client-made UUID: a retry records the inspection once")
+    enterprise: int = Field(ge=1, le=2**63 - 1)
+    assignment: int | None = Field(None, ge=1, le=2**63 - 1, description="the draw assignment it carries out")
+    template: int = Field(ge=1, le=2**63 - 1)
+    date: date
+    place: str = Field(min_length=1, max_length=300)
+    inspectors: list[str] = Field(description="usernames, at least two")
+    representatives: str = Field(min_length=1, max_length=300)
+    findings: str = Field("", max_length=5000)
+    results: dict[int, Literal["pass", "fail", "na"]] = Field(description="checklist item id → result")
+
+
+class PhotoOut(Schema):
+    id: int
+    sha256: str
+    content_type: str
+    size: int
+    caption: str
+    uploaded_at: datetime
+
+
+class InspectionOut(Schema):
+    id: UUID
+    enterprise_id: int
+    enterprise_name: str = Field(alias="enterprise.name")
+    assignment_id: int | None
+    template_id: int
+    date: date
+    place: str
+    inspectors: list[str]
+    representatives: str
+    findings: str
+    results: dict[int, str]
+    record_id: int | None
+    record_number: str | None = Field(alias="record.number")
+    photos: list[PhotoOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_inspectors(inspection) -> list[str]:
+        return sorted(p.username for p in inspection.inspectors.all())
+
+    @staticmethod
+    def resolve_results(inspection) -> dict[int, str]:
+        return {r.item_id: r.result for r in inspection.results.all()}
+
+    @staticmethod
+    def resolve_photos(inspection) -> list:
+        return list(inspection.photos.all())

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from anjian.core.errors import NotFound
 from anjian.core.scope import scope_for
-from anjian.enforcement.models import Document, Draw, Hazard, HazardState, InspectionPlan
+from anjian.enforcement.models import Document, Draw, Hazard, HazardState, Inspection, InspectionPlan
 
 FIELDS = {"division": "division_code", "organisation": ""}
 
@@ -90,4 +90,19 @@ def get_document_for(person, document_id) -> Document:
     try:
         return documents_visible_to(person).get(pk=int(document_id))
     except (Document.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+
+
+INSPECTION_FIELDS = {"division": "division_code", "organisation": "enterprise__organisation_id"}
+
+
+def inspections_visible_to(person) -> QuerySet[Inspection]:
+    qs = Inspection.objects.select_related("enterprise", "record").prefetch_related("inspectors")
+    return scope_for(person).filter(qs, **INSPECTION_FIELDS)
+
+
+def get_inspection_for(person, inspection_id) -> Inspection:
+    try:
+        return inspections_visible_to(person).get(pk=inspection_id)
+    except (Inspection.DoesNotExist, TypeError, ValueError):
         raise NotFound() from None
