@@ -1,5 +1,6 @@
 """The enforcement API: thin handlers over selectors (reads) and services (writes)."""
 
+from typing import Literal
 from uuid import UUID
 
 from ninja import Field, File, Form, Query, Router, Schema
@@ -259,3 +260,16 @@ def add_photo(request, inspection_id: UUID, file: UploadedFile = File(...), capt
     """An evidence photo (JPEG, PNG or WebP, checked as an image; stored with its SHA-256)."""
     inspection = selectors.get_inspection_for(request.auth, inspection_id)
     return 201, inspections.photo_add(request.auth, inspection, upload=file, caption=caption)
+
+
+class StatisticsQuery(Schema):
+    year: int = Field(ge=2000, le=2100)
+    quarter: int | None = Field(None, ge=1, le=4)
+    by: Literal["county", "prefecture"] = "county"
+
+
+@router.get("/hazard-statistics", response={200: dict, **ERRORS})
+def hazard_statistics(request, query: StatisticsQuery = Query(...)):
+    """Quarterly or annual hazard statistics of your scope: per division and grade, per regulated category
+    and grade; found, rectified by the period's end, still open, overdue, rectification rate (%)."""
+    return selectors.hazard_statistics(request.auth, year=query.year, quarter=query.quarter, by=query.by)

@@ -8,10 +8,12 @@ ranked the same way per unit. Anyone holding the snapshot and the seed can
 recompute the draw with `draw_units` and `assign_inspectors`.
 """
 
+import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 # Order 15 Art. 24–25: enforcement needs at least two officers.
 MIN_INSPECTORS = 2
@@ -150,3 +152,22 @@ DOCUMENT_FIELDS = {
     "onsite_measures": ("findings", "measures"),
     "review_opinion": ("opinion",),
 }
+
+
+# -------------------------------------------------------------- statistics
+def period_bounds(year: int, quarter: int | None = None) -> tuple[datetime.date, datetime.date]:
+    """[first day, first day after) of a year or of one of its quarters (1–4)."""
+    if quarter is None:
+        return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter is 1, 2, 3 or 4")
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)
+    return start, end
+
+
+def rectification_rate(found: int, rectified: int) -> Decimal | None:
+    """整改率: hazards rectified (closed by the period's end) per hundred found in it; None when none found."""
+    if found <= 0:
+        return None
+    return (Decimal(rectified) * 100 / Decimal(found)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

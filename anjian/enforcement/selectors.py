@@ -106,3 +106,62 @@ def get_inspection_for(person, inspection_id) -> Inspection:
         return inspections_visible_to(person).get(pk=inspection_id)
     except (Inspection.DoesNotExist, TypeError, ValueError):
         raise NotFound() from None
+
+
+def hazard_statistics(person, *, year: int, quarter: int | None = None, by: str = "county") -> dict:
+    """Hazards found in a year or quarter, per division (county or prefecture) and grade, and per
+    regulated category and grade: found, rectified (closed by the period's end), still open at its end,
+    overdue at its end, and the rectification rate."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.db.models import Count, F, Q, Value
+    from django.db.models.functions import Concat, Substr
+
+    from anjian.enforcement.rules import period_bounds, rectification_rate
+
+    start, end = period_bounds(year, quarter)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start_at = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    end_at = dt.datetime.combine(end, dt.time.min, tzinfo=zone)
+    found = hazards_visible_to(person).filter(created_at__gte=start_at, created_at__lt=end_at)
+    measures = {
+        "found": Count("id"),
+        "rectified": Count("id", filter=Q(closed_at__lt=end_at)),
+        "overdue": Count("id", filter=(Q(closed_at__isnull=True) | Q(closed_at__gte=end_at)) & Q(deadline__lt=end)),
+    }
+    group = F("division_code") if by == "county" else Concat(Substr("division_code", 1, 4), Value("00"))
+    by_division = found.annotate(group=group).values("group", "grade").annotate(**measures).order_by("group", "grade")
+    by_category = (
+        found.values(category=F("enterprise__categories__category"))
+        .exclude(category=None)
+        .values("category", "grade")
+        .annotate(**measures)
+        .order_by("category", "grade")
+    )
+
+    def rows(queryset, key):
+        return [
+            {
+                key: row["group" if key == "division_code" else key],
+                "grade": row["grade"],
+                "found": row["found"],
+                "rectified": row["rectified"],
+                "open_at_end": row["found"] - row["rectified"],
+                "overdue": row["overdue"],
+                "rectification_rate": rectification_rate(row["found"], row["rectified"]),
+            }
+            for row in queryset
+        ]
+
+    total = found.aggregate(**measures)
+    return {
+        "year": year,
+        "quarter": quarter,
+        "from": start,
+        "until": end - dt.timedelta(days=1),
+        "total": total | {"rectification_rate": rectification_rate(total["found"], total["rectified"])},
+        "by_division": rows(by_division, "division_code"),
+        "by_category": rows(by_category, "category"),
+    }

@@ -110,3 +110,29 @@ def test_overdue_is_derived_from_the_deadline():
     assert hazard_overdue(deadline, None, datetime.date(2026, 12, 1))
     assert not hazard_overdue(deadline, datetime.date(2026, 11, 30), datetime.date(2027, 1, 1))
     assert hazard_overdue(deadline, datetime.date(2026, 12, 2), datetime.date(2027, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("year", "quarter", "bounds"),
+    [
+        (2026, None, (datetime.date(2026, 1, 1), datetime.date(2027, 1, 1))),
+        (2026, 1, (datetime.date(2026, 1, 1), datetime.date(2026, 4, 1))),
+        (2026, 3, (datetime.date(2026, 7, 1), datetime.date(2026, 10, 1))),
+        (2026, 4, (datetime.date(2026, 10, 1), datetime.date(2027, 1, 1))),
+    ],
+)
+def test_periods(year, quarter, bounds):
+    from anjian.enforcement.rules import period_bounds
+
+    assert period_bounds(year, quarter) == bounds
+
+
+def test_rectification_rate():
+    from decimal import Decimal
+
+    from anjian.enforcement.rules import rectification_rate
+
+    assert rectification_rate(0, 0) is None
+    assert rectification_rate(3, 2) == Decimal("66.7")
+    assert rectification_rate(8, 8) == Decimal("100.0")
+    assert rectification_rate(2000, 1) == Decimal("0.1")  # 0.05 rounds half up
