@@ -64,6 +64,7 @@ bench: $(VENV)/.installed messages
 	./scripts/system-packages --bench
 	DATABASE_URL=$(PG_URL) $(PY) bench/api_list.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/import_enterprises.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/hazards.py
 
 clean:
 	rm -rf $(VENV) var staticfiles locale/*/LC_MESSAGES/*.mo

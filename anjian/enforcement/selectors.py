@@ -155,13 +155,14 @@ def hazard_statistics(person, *, year: int, quarter: int | None = None, by: str 
             for row in queryset
         ]
 
-    total = found.aggregate(**measures)
+    division_rows = rows(by_division, "division_code")
+    total = {name: sum(row[name] for row in division_rows) for name in ("found", "rectified", "overdue")}
     return {
         "year": year,
         "quarter": quarter,
         "from": start,
         "until": end - dt.timedelta(days=1),
         "total": total | {"rectification_rate": rectification_rate(total["found"], total["rectified"])},
-        "by_division": rows(by_division, "division_code"),
+        "by_division": division_rows,
         "by_category": rows(by_category, "category"),
     }
