@@ -8,7 +8,16 @@ from django.db import transaction
 
 from anjian.core import services
 from anjian.core.audit import audit_record, snapshot
-from anjian.core.models import AuditAction, Division, Organisation, OrganisationKind, Person, Role, SupportKind
+from anjian.core.models import (
+    BUREAU_ROLES,
+    AuditAction,
+    Division,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+    SupportKind,
+)
 from anjian.core.rules import NATIONAL_CODE
 
 DEMO_PASSWORD = "anjian-demo"  # noqa: S105 (the published demo password)
@@ -191,7 +200,7 @@ def seed_demo() -> dict:
     existing = set(Person.objects.values_list("username", flat=True))
     for place, code in PLACES.items():
         bureau = bureaus[code]
-        for role in Role:
+        for role in BUREAU_ROLES:
             username = f"{place}-{role.value}"
             if username not in existing:
                 demo_person(admin, bureau, username, f"{bureau.division.name_zh}{ROLE_NAMES_ZH[role]}（演示）", role)

@@ -147,6 +147,12 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("Trainer")
     COMMANDER = "commander", _("Commander")
     AID = "aid", _("Aid coordinator")
+    # A production unit's own safety officer: a person of the unit's organisation.
+    ENTERPRISE = "enterprise", _("Enterprise safety officer")
+
+
+# The roles of a supervision bureau's people (the demo makes one account of each per place).
+BUREAU_ROLES = [Role.ADMIN, Role.LEADER, Role.INSPECTOR, Role.STATISTICIAN, Role.TRAINER, Role.COMMANDER, Role.AID]
 
 
 class PersonManager(UserManager):

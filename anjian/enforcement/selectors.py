@@ -33,7 +33,8 @@ def get_draw_for(person, draw_id) -> Draw:
         raise NotFound() from None
 
 
-HAZARD_FIELDS = {"division": "division_code", "organisation": "organisation_id"}
+# A unit's own people reach its hazards through the unit's organisation, whenever it was linked.
+HAZARD_FIELDS = {"division": "division_code", "organisation": "enterprise__organisation_id"}
 
 
 def hazards_visible_to(person) -> QuerySet[Hazard]:

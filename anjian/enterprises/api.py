@@ -6,6 +6,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anjian.core.api import ERRORS, Page
+from anjian.core.schemas import PersonOut
 from anjian.enterprises import importing, rules, selectors, services
 from anjian.enterprises.schemas import (
     EnterpriseDetailOut,
@@ -19,6 +20,7 @@ from anjian.enterprises.schemas import (
     LicenceOut,
     MajorHazardIn,
     MajorHazardOut,
+    OfficerIn,
 )
 
 router = Router(tags=["enterprises"])
@@ -125,3 +127,11 @@ def add_licence(request, enterprise_id: int, payload: LicenceIn):
 def add_major_hazard(request, enterprise_id: int, payload: MajorHazardIn):
     enterprise = selectors.get_enterprise_for(request.auth, enterprise_id)
     return 201, services.major_hazard_add(request.auth, enterprise, **payload.dict())
+
+
+@router.post("/enterprises/{enterprise_id}/officers", response={201: PersonOut, **ERRORS})
+def add_officer(request, enterprise_id: int, payload: OfficerIn):
+    """An account for the unit's own safety officer (administrators): it reports the unit's own hazards
+    and rectification, and sees nothing of other units."""
+    enterprise = selectors.get_enterprise_for(request.auth, enterprise_id)
+    return 201, services.enterprise_officer_create(request.auth, enterprise, **payload.dict())

@@ -28,8 +28,32 @@ NAMES = ["扎西次仁", "格桑卓玛", "平措", "尼玛顿珠", "达瓦", "�
 
 
 def seed_demo() -> dict:
+    counts = {"enterprises": _seed_units()}
+    counts["safety officers"] = _seed_officers()
+    return counts
+
+
+def _seed_officers() -> int:
+    """One safety officer per prefecture, `<place>-enterprise`, at the first operating unit there."""
+    from anjian.core.demo import DEMO_PASSWORD, PLACES
+
+    admin = Person.objects.get(username="admin")
+    created = 0
+    for place, code in PLACES.items():
+        username = f"{place}-enterprise"
+        if code == "540000" or Person.objects.filter(username=username).exists():
+            continue
+        unit = Enterprise.objects.filter(division__code__startswith=code[:4], status="operating").order_by("pk").first()
+        services.enterprise_officer_create(
+            admin, unit, username=username, full_name=f"{unit.name}安全员（演示）", password=DEMO_PASSWORD
+        )
+        created += 1
+    return created
+
+
+def _seed_units() -> int:
     if Enterprise.objects.exists():
-        return {"enterprises": 0}
+        return 0
     admin = Person.objects.get(username="admin")
     rng = random.Random(540000)
     created = 0
@@ -75,4 +99,4 @@ def seed_demo() -> dict:
                     level=rng.randint(2, 4),
                 )
             created += 1
-    return {"enterprises": created}
+    return created

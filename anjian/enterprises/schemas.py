@@ -121,3 +121,9 @@ class ImportErrorOut(Schema):
 
 class ImportCommitIn(InputSchema):
     mode: Literal["all_or_nothing", "good_rows"]
+
+
+class OfficerIn(InputSchema):
+    username: str = Field(min_length=2, max_length=150)
+    full_name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=200)

@@ -278,3 +278,37 @@ def major_hazard_add(actor, enterprise: Enterprise, *, name: str, level: int) ->
             **audit_scope(enterprise),
         )
     return installation
+
+
+def enterprise_officer_create(actor, enterprise: Enterprise, *, username: str, full_name: str, password: str):
+    """An account for the unit's own safety officer. The unit gets its organisation on the platform
+    the first time; its people see this unit's records and nothing else."""
+    from anjian.core.models import Organisation, OrganisationKind, Role
+    from anjian.core.services import person_create
+
+    with transaction.atomic():
+        if enterprise.organisation_id is None:
+            organisation = Organisation.objects.create(
+                kind=OrganisationKind.ENTERPRISE,
+                name_zh=f"{enterprise.name}（{enterprise.credit_code}）",
+                division=enterprise.division,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=organisation,
+                after=snapshot(organisation),
+                ip=current_ip(),
+                division_code=enterprise.division_id,
+                organisation_id=organisation.pk,
+            )
+            enterprise.organisation = organisation
+            enterprise.save(update_fields=["organisation"])
+        return person_create(
+            actor,
+            username=username,
+            full_name=full_name,
+            organisation=enterprise.organisation_id,
+            password=password,
+            roles=[Role.ENTERPRISE],
+        )

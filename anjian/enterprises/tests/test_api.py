@@ -164,3 +164,27 @@ def test_licences_and_major_hazards(world, api, units):
     detail = caller.get(f"/api/v1/enterprises/{lhasa.pk}").json()
     assert [lic["number"] for lic in detail["licences"]] == ["(藏)FM安许证字[2024]01"]
     assert detail["major_hazards"] == [{"id": detail["major_hazards"][0]["id"], "name": "液氨储罐区", "level": 2}]
+
+
+def test_a_units_safety_officer_sees_its_unit_only(world, api, units):
+    lhasa, shigatse = units
+    second = api(world.lhasa_admin).post("/api/v1/enterprises", unit(name="第二家", credit_code=credit(5)))
+    response = api(world.lhasa_admin).post(
+        f"/api/v1/enterprises/{lhasa.pk}/officers",
+        {"username": "lhasa-enterprise", "full_name": "安全员", "password": "Plateau-Officer-7"},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["roles"] == ["enterprise"]
+    from anjian.core.models import Person
+
+    officer = Person.objects.get(username="lhasa-enterprise")
+    caller = api(officer)
+    assert [e["id"] for e in caller.get("/api/v1/enterprises").json()["items"]] == [lhasa.pk]
+    assert caller.get(f"/api/v1/enterprises/{second.json()['id']}").status_code == 404
+    assert caller.get(f"/api/v1/enterprises/{shigatse.pk}").status_code == 404
+    assert caller.patch(f"/api/v1/enterprises/{lhasa.pk}", {"employees": 1}).status_code == 403
+    # Only the administrators of the unit's jurisdiction create its officers.
+    other = {"username": "x-officer", "full_name": "x", "password": "Plateau-Officer-7"}
+    assert api(world.shigatse_admin).post(f"/api/v1/enterprises/{lhasa.pk}/officers", other).status_code == 404
+    assert api(world.lhasa_inspector).post(f"/api/v1/enterprises/{lhasa.pk}/officers", other).status_code == 403
+    assert not Person.objects.filter(username="x-officer").exists()
