@@ -196,12 +196,7 @@ def issue_document(request, payload: DocumentIn):
 @router.get("/documents/{document_id}.pdf", response={200: None, **ERRORS})
 def document_pdf(request, document_id: int):
     """The document as an A4 PDF (Chinese and Tibetan fonts embedded)."""
-    from django.http import HttpResponse
-
-    document = selectors.get_document_for(request.auth, document_id)
-    response = HttpResponse(documents.document_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="document-{document.pk}.pdf"'
-    return response
+    return documents.pdf_response(selectors.get_document_for(request.auth, document_id))
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})

@@ -125,3 +125,12 @@ def document_pdf(document: Document) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=document_html(document)).write_pdf()
+
+
+def pdf_response(document: Document):
+    """The PDF as an HTTP response, shown in the browser (pages and API alike)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(document_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="document-{document.pk}.pdf"'
+    return response

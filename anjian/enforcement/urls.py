@@ -12,4 +12,6 @@ urlpatterns = [
     path("hazards/", views.hazard_list, name="hazard-list"),
     path("hazards/<uuid:hazard_id>/", views.hazard_detail, name="hazard-detail"),
     path("enterprises/<int:enterprise_id>/hazards/new/", views.hazard_report, name="hazard-report"),
+    path("documents/<int:document_id>/", views.document_print, name="document-print"),
+    path("documents/<int:document_id>.pdf", views.document_pdf, name="document-pdf"),
 ]

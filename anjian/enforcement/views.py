@@ -164,3 +164,21 @@ def hazard_detail(request, hazard_id):
         "needs_plan": hazard.grade == HazardGrade.MAJOR and hazard.state == HazardState.OPEN,
     }
     return render(request, "enforcement/hazard_detail.html", context)
+
+
+@login_required
+def document_print(request, document_id):
+    """The A4 print view of an issued document (the same page the PDF is made from)."""
+    from django.http import HttpResponse
+
+    from anjian.enforcement.documents import document_html
+
+    document = _get(selectors.get_document_for, request.user, document_id)
+    return HttpResponse(document_html(document))
+
+
+@login_required
+def document_pdf(request, document_id):
+    from anjian.enforcement.documents import pdf_response
+
+    return pdf_response(_get(selectors.get_document_for, request.user, document_id))

@@ -68,6 +68,8 @@ def enterprise_detail(request, enterprise_id):
     context = {
         "enterprise": enterprise,
         "hazards": hazards,
+        "documents": enterprise.documents.order_by("-issued_at")[:50],
+        "inspections": enterprise.inspections.prefetch_related("inspectors")[:50],
         "licences": licences,
         "can_manage": request.user.has_perm(perms.MANAGE_ENTERPRISES),
     }

@@ -169,3 +169,16 @@ def test_concurrent_issuers_get_distinct_consecutive_numbers():
     assert errors == []
     serials = sorted(Document.objects.values_list("serial", flat=True))
     assert serials == list(range(1, 41))
+
+
+def test_print_view_and_pdf_from_the_pages(world, api, client, login, units):
+    document = issue(api(world.lhasa_inspector), units[0]).json()
+    login(world.lhasa_leader)
+    page = client.get(f"/documents/{document['id']}/").content.decode()
+    assert document["number"] in page and "@page" in page
+    assert client.get(f"/documents/{document['id']}.pdf").content.startswith(b"%PDF")
+    assert document["number"] in client.get(f"/enterprises/{units[0].pk}/").content.decode()
+    client.logout()
+    login(world.shigatse_admin)
+    assert client.get(f"/documents/{document['id']}/").status_code == 404
+    assert client.get(f"/documents/{document['id']}.pdf").status_code == 404
