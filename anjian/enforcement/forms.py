@@ -58,3 +58,33 @@ class TransitionForm(forms.Form):
         from anjian.enforcement.rules import MAJOR_PLAN_PARTS
 
         return {part: self.cleaned_data.get(part, "") for part in MAJOR_PLAN_PARTS}
+
+
+class InspectionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=300)
+    inspectors = forms.MultipleChoiceField(label=_("Officers"), widget=forms.CheckboxSelectMultiple)
+    representatives = forms.CharField(label=_("The unit's representatives"), max_length=300)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, template, officers, **kwargs):
+        from anjian.enforcement.models import ItemResult
+
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["inspectors"].choices = [(p.username, p.full_name) for p in officers]
+        self.items = list(template.items.all())
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.order}. {item.text}（{item.legal_basis}）",
+                choices=ItemResult.choices,
+                widget=forms.RadioSelect,
+            )
+
+    def results(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"item_{item.pk}"] for item in self.items}
+
+
+class PhotoForm(forms.Form):
+    file = forms.ImageField(label=_("Photo"))
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)

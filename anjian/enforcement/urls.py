@@ -14,4 +14,7 @@ urlpatterns = [
     path("enterprises/<int:enterprise_id>/hazards/new/", views.hazard_report, name="hazard-report"),
     path("documents/<int:document_id>/", views.document_print, name="document-print"),
     path("documents/<int:document_id>.pdf", views.document_pdf, name="document-pdf"),
+    path("enterprises/<int:enterprise_id>/inspections/new/", views.inspection_create, name="inspection-create"),
+    path("inspections/<uuid:inspection_id>/", views.inspection_detail, name="inspection-detail"),
+    path("inspections/<uuid:inspection_id>/photos/<int:photo_id>/", views.inspection_photo, name="inspection-photo"),
 ]

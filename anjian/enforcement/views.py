@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.views import forbidden, form_page
-from anjian.enforcement import hazards, selectors, services
+from anjian.enforcement import hazards, inspections, selectors, services
 from anjian.enforcement import permissions as perms
-from anjian.enforcement.forms import HazardForm, PlanForm, TransitionForm
+from anjian.enforcement.forms import HazardForm, InspectionForm, PhotoForm, PlanForm, TransitionForm
 from anjian.enforcement.models import DrawState, HazardGrade, HazardState
 from anjian.enforcement.rules import HAZARD_TRANSITIONS
 from anjian.enterprises.selectors import get_enterprise_for
@@ -182,3 +182,73 @@ def document_pdf(request, document_id):
     from anjian.enforcement.documents import pdf_response
 
     return pdf_response(_get(selectors.get_document_for, request.user, document_id))
+
+
+@login_required
+def inspection_create(request, enterprise_id):
+    """Record an inspection on site: the checklist for the unit's category, two officers or more."""
+    from anjian.core.models import Person
+    from anjian.enforcement.models import ChecklistTemplate
+
+    enterprise = _get(get_enterprise_for, request.user, enterprise_id)
+    categories = enterprise.category_list
+    template = ChecklistTemplate.objects.filter(category__in=categories).first() or ChecklistTemplate.objects.get(
+        category=""
+    )
+    officers = Person.objects.filter(
+        organisation=request.user.organisation, is_active=True, enforcement_certificate__isnull=False
+    ).order_by("username")
+    form = InspectionForm(request.POST or None, template=template, officers=officers)
+    return form_page(
+        request,
+        form,
+        title=_("Inspection of %(name)s") % {"name": enterprise.name},
+        save=lambda data: inspections.inspection_record(
+            request.user,
+            enterprise=enterprise,
+            template=template,
+            date=data["date"],
+            place=data["place"],
+            inspectors=data["inspectors"],
+            representatives=data["representatives"],
+            findings=data["findings"],
+            results=form.results(),
+        )[0],
+        done=lambda inspection: ("inspection-detail", inspection.pk),
+        done_message=_("The inspection has been recorded and its on-site record issued."),
+    )
+
+
+@login_required
+def inspection_detail(request, inspection_id):
+    inspection = _get(selectors.get_inspection_for, request.user, inspection_id)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspections.photo_add(
+                request.user, inspection, upload=form.cleaned_data["file"], caption=form.cleaned_data["caption"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The photo has been added."))
+        return redirect("inspection-detail", inspection.pk)
+    context = {
+        "inspection": inspection,
+        "results": inspection.results.select_related("item"),
+        "photos": inspection.photos.all(),
+        "form": form,
+    }
+    return render(request, "enforcement/inspection_detail.html", context)
+
+
+@login_required
+def inspection_photo(request, inspection_id, photo_id):
+    """A photo, served only to those who may see its inspection."""
+    from django.http import FileResponse
+
+    inspection = _get(selectors.get_inspection_for, request.user, inspection_id)
+    photo = inspection.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)

@@ -198,3 +198,38 @@ def _assignment_id(draw_id, enterprise_id):
     from anjian.enforcement.models import DrawAssignment
 
     return DrawAssignment.objects.get(draw_id=draw_id, enterprise_id=enterprise_id).pk
+
+
+def test_an_inspection_from_the_pages_with_a_photo(ready, client, login):
+    world, units = ready
+    login(world.lhasa_inspector)
+    url = f"/enterprises/{units[0].pk}/inspections/new/"
+    form = client.get(url).context["form"]
+    assert {"lhasa-inspector", "lhasa-inspector-2", "lhasa-inspector-3"} <= dict(
+        form.fields["inspectors"].choices
+    ).keys()
+    data = {
+        "date": timezone.localdate().isoformat(),
+        "place": "车间",
+        "inspectors": ["lhasa-inspector", "lhasa-inspector-3"],
+        "representatives": "扎西",
+        "findings": "",
+    } | {f"item_{item.pk}": "pass" for item in form.items}
+    response = client.post(url, data | {"inspectors": ["lhasa-inspector"]})
+    assert response.status_code == 200  # one officer: refused on the form
+    assert not Inspection.objects.exists()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    detail = response["Location"]
+    page = client.get(detail).content.decode()
+    assert "540100现检〔" in page
+    client.post(detail, {"file": SimpleUploadedFile("p.png", photo("PNG")), "caption": "现场"})
+    inspection = Inspection.objects.get()
+    picture = inspection.photos.get()
+    served = client.get(f"{detail}photos/{picture.pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    client.logout()
+    login(world.shigatse_admin)
+    assert client.get(detail).status_code == 404
+    assert client.get(f"{detail}photos/{picture.pk}/").status_code == 404
+    assert client.get(url).status_code == 404
