@@ -35,7 +35,8 @@ def seed_demo() -> dict:
             strata=[{"category": "hazardous_chemicals", "count": 2}, {"category": "", "count": 4}],
         )
         draw = services.draw_commit(lhasa_leader, plan)
-        services.draw_perform(lhasa_leader, draw)
+        draw = services.draw_perform(lhasa_leader, draw)
+        services.draw_publish(lhasa_leader, draw)
         counts["plans"], counts["draws"] = 1, 1
     counts["hazards"] = _seed_hazards()
     return counts

@@ -167,3 +167,10 @@ def hazard_statistics(person, *, year: int, quarter: int | None = None, by: str 
         "by_division": division_rows,
         "by_category": rows(by_category, "category"),
     }
+
+
+def published_draws() -> QuerySet[Draw]:
+    """Draws whose results have been published (双随机一公开): public, no login."""
+    from anjian.enforcement.models import DrawState
+
+    return Draw.objects.filter(state=DrawState.PUBLISHED).select_related("plan", "plan__organisation")

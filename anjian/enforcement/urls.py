@@ -17,4 +17,6 @@ urlpatterns = [
     path("enterprises/<int:enterprise_id>/inspections/new/", views.inspection_create, name="inspection-create"),
     path("inspections/<uuid:inspection_id>/", views.inspection_detail, name="inspection-detail"),
     path("inspections/<uuid:inspection_id>/photos/<int:photo_id>/", views.inspection_photo, name="inspection-photo"),
+    path("public/draws/", views.public_draws, name="public-draws"),
+    path("public/draws/<int:draw_id>/", views.public_draw, name="public-draw"),
 ]

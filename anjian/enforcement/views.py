@@ -252,3 +252,22 @@ def inspection_photo(request, inspection_id, photo_id):
     if photo is None:
         raise Http404
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+def public_draws(request):
+    """The published results of random inspections, for anyone (no login)."""
+    return render(request, "enforcement/public_draws.html", {"draws": selectors.published_draws()[:100]})
+
+
+def public_draw(request, draw_id):
+    draw = selectors.published_draws().filter(pk=draw_id).first()
+    if draw is None:
+        raise Http404
+    context = {
+        "draw": draw,
+        "assignments": draw.assignments.select_related("enterprise", "enterprise__division").prefetch_related(
+            "inspectors"
+        ),
+        "verification": services.draw_verify(draw),
+    }
+    return render(request, "enforcement/public_draw.html", context)

@@ -63,6 +63,21 @@ def test_the_demo_draw_verifies(settings):
     settings.EMBEDDED = True
     call_command("seed_demo")
     draw = Draw.objects.get()
-    assert draw.state == "drawn"
+    assert draw.state == "published"
     assert draw_verify(draw)["verified"] is True
     assert all(a.inspectors.count() == 2 for a in draw.assignments.all())
+
+
+def test_published_draws_are_public_and_others_are_not(lhasa_world, api, client):
+    world, _units = lhasa_world
+    certify(api, world, world.lhasa_inspector, world.lhasa_inspector_2)
+    leader = api(world.lhasa_leader)
+    plan = leader.post("/api/v1/inspection-plans", {"year": 2026, "name": "公开抽查", "strata": [{"count": 2}]}).json()
+    draw = leader.post(f"/api/v1/inspection-plans/{plan['id']}/draws").json()
+    leader.post(f"/api/v1/draws/{draw['id']}/perform")
+    assert client.get(f"/public/draws/{draw['id']}/").status_code == 404  # drawn, not yet published
+    leader.post(f"/api/v1/draws/{draw['id']}/publish")
+    assert "公开抽查" in client.get("/public/draws/").content.decode()
+    page = client.get(f"/public/draws/{draw['id']}/")
+    assert page.status_code == 200
+    assert page.context["verification"]["verified"] is True
