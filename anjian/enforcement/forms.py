@@ -39,7 +39,9 @@ class HazardForm(forms.Form):
     measures = forms.CharField(
         label=_("Rectification measures"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
-    deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Rectification deadline"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class TransitionForm(forms.Form):
@@ -61,7 +63,7 @@ class TransitionForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=300)
     inspectors = forms.MultipleChoiceField(label=_("Officers"), widget=forms.CheckboxSelectMultiple)
     representatives = forms.CharField(label=_("The unit's representatives"), max_length=300)
