@@ -39,7 +39,39 @@ def seed_demo() -> dict:
         services.draw_publish(lhasa_leader, draw)
         counts["plans"], counts["draws"] = 1, 1
     counts["hazards"] = _seed_hazards()
+    counts["inspections"] = _seed_inspections()
     return counts
+
+
+def _seed_inspections() -> int:
+    """The demo draw carried out: each drawn unit inspected by its two officers."""
+    from anjian.enforcement.inspections import inspection_record
+    from anjian.enforcement.models import ChecklistTemplate, DrawAssignment, Inspection, ItemResult
+
+    if Inspection.objects.exists():
+        return 0
+    template = ChecklistTemplate.objects.get(category="")
+    created = 0
+    for assignment in DrawAssignment.objects.select_related("enterprise").prefetch_related("inspectors"):
+        officers = sorted(p.username for p in assignment.inspectors.all())
+        lead = assignment.inspectors.get(username=officers[0])
+        items = list(template.items.all())
+        results = {item.pk: ItemResult.PASS for item in items}
+        results[items[-1].pk] = ItemResult.FAIL  # drills of the emergency plan are the usual gap
+        inspection_record(
+            lead,
+            enterprise=assignment.enterprise,
+            date=timezone.localdate(),
+            place=assignment.enterprise.address or assignment.enterprise.name,
+            inspectors=officers,
+            representatives=f"{assignment.enterprise.legal_representative}（法定代表人）",
+            template=template,
+            results=results,
+            findings="应急救援预案未按规定组织演练（演示）",
+            assignment=assignment,
+        )
+        created += 1
+    return created
 
 
 HAZARD_TEXTS = [

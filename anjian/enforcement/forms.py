@@ -90,3 +90,43 @@ class InspectionForm(forms.Form):
 class PhotoForm(forms.Form):
     file = forms.ImageField(label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
+class DocumentForm(forms.Form):
+    """The parts of one kind of on-site document (rules.DOCUMENT_FIELDS)."""
+
+    LABELS = {
+        "place": (_("Place inspected"), forms.CharField),
+        "findings": (_("Findings"), forms.CharField),
+        "requirements": (_("Rectification required"), forms.CharField),
+        "deadline": (_("Rectification deadline"), forms.DateField),
+        "measures": (_("On-site measures"), forms.CharField),
+        "opinion": (_("Review opinion"), forms.CharField),
+    }
+
+    def __init__(self, *args, kind, earlier=(), **kwargs):
+        from anjian.enforcement.rules import DOCUMENT_FIELDS, DOCUMENT_REQUIRES
+
+        super().__init__(*args, **kwargs)
+        for name in DOCUMENT_FIELDS[kind]:
+            label, field_class = self.LABELS[name]
+            if field_class is forms.DateField:
+                widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+                self.fields[name] = forms.DateField(label=label, widget=widget)
+            else:
+                self.fields[name] = forms.CharField(
+                    label=label, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+                )
+        if kind in DOCUMENT_REQUIRES:
+            self.fields["refers_to"] = forms.TypedChoiceField(
+                label=_("Refers to"),
+                coerce=int,
+                choices=[(d.pk, f"{d.number} {d.get_kind_display()}") for d in earlier],
+            )
+
+    def body(self) -> dict:
+        return {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in self.cleaned_data.items()
+            if k != "refers_to"
+        }

@@ -19,4 +19,6 @@ urlpatterns = [
     path("inspections/<uuid:inspection_id>/photos/<int:photo_id>/", views.inspection_photo, name="inspection-photo"),
     path("public/draws/", views.public_draws, name="public-draws"),
     path("public/draws/<int:draw_id>/", views.public_draw, name="public-draw"),
+    path("hazards/statistics/", views.hazard_statistics, name="hazard-statistics"),
+    path("enterprises/<int:enterprise_id>/documents/new/", views.document_create, name="document-create"),
 ]

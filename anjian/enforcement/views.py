@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,7 @@ from anjian.core.errors import DomainError, NotFound
 from anjian.core.views import forbidden, form_page
 from anjian.enforcement import hazards, inspections, selectors, services
 from anjian.enforcement import permissions as perms
-from anjian.enforcement.forms import HazardForm, InspectionForm, PhotoForm, PlanForm, TransitionForm
+from anjian.enforcement.forms import DocumentForm, HazardForm, InspectionForm, PhotoForm, PlanForm, TransitionForm
 from anjian.enforcement.models import DrawState, HazardGrade, HazardState
 from anjian.enforcement.rules import HAZARD_TRANSITIONS
 from anjian.enterprises.selectors import get_enterprise_for
@@ -271,3 +272,76 @@ def public_draw(request, draw_id):
         "verification": services.draw_verify(draw),
     }
     return render(request, "enforcement/public_draw.html", context)
+
+
+@login_required
+def hazard_statistics(request):
+    """The quarterly or annual hazard statistics of the person's jurisdiction."""
+    from anjian.core.models import Division
+    from anjian.enterprises.models import RegulatedCategory
+
+    today = timezone.localdate()
+    try:
+        year = min(max(int(request.GET.get("year", today.year)), 2000), 2100)
+    except ValueError:
+        year = today.year
+    quarter = request.GET.get("quarter", "")
+    quarter = int(quarter) if quarter in ("1", "2", "3", "4") else None
+    by = "prefecture" if request.GET.get("by") == "prefecture" else "county"
+    stats = selectors.hazard_statistics(request.user, year=year, quarter=quarter, by=by)
+    names = dict(
+        Division.objects.filter(code__in={r["division_code"] for r in stats["by_division"]}).values_list(
+            "code", "name_zh"
+        )
+    )
+    grades = dict(HazardGrade.choices)
+    categories = dict(RegulatedCategory.choices)
+    for row in stats["by_division"]:
+        row["division_name"] = names.get(row["division_code"], row["division_code"])
+        row["grade_label"] = grades[row["grade"]]
+    for row in stats["by_category"]:
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["grade_label"] = grades[row["grade"]]
+    context = {
+        "stats": stats,
+        "year": year,
+        "quarter": quarter,
+        "by": by,
+        "years": range(today.year, today.year - 6, -1),
+    }
+    return render(request, "enforcement/hazard_statistics.html", context)
+
+
+@login_required
+def document_create(request, enterprise_id):
+    """Issue an on-site document for a unit (`?kind=`, and `?hazard=` for the hazard it concerns)."""
+    from anjian.enforcement.documents import document_issue
+    from anjian.enforcement.models import DocumentKind
+    from anjian.enforcement.rules import DOCUMENT_REQUIRES
+
+    enterprise = _get(get_enterprise_for, request.user, enterprise_id)
+    kind = request.GET.get("kind", "")
+    if kind not in DocumentKind.values:
+        raise Http404
+    hazard = None
+    if request.GET.get("hazard"):
+        hazard = _get(selectors.get_hazard_for, request.user, request.GET["hazard"])
+    earlier = selectors.documents_visible_to(request.user).filter(
+        enterprise=enterprise, kind__in=DOCUMENT_REQUIRES.get(kind, ())
+    )
+    form = DocumentForm(request.POST or None, kind=kind, earlier=earlier)
+
+    def save(data):
+        refers_to = earlier.filter(pk=data.get("refers_to")).first() if data.get("refers_to") else None
+        return document_issue(
+            request.user, kind=kind, enterprise=enterprise, body=form.body(), hazard=hazard, refers_to=refers_to
+        )
+
+    return form_page(
+        request,
+        form,
+        title=f"{DocumentKind(kind).label} · {enterprise.name}",
+        save=save,
+        done=lambda document: ("document-print", document.pk),
+        done_message=_("The document has been issued."),
+    )

@@ -182,3 +182,26 @@ def test_print_view_and_pdf_from_the_pages(world, api, client, login, units):
     login(world.shigatse_admin)
     assert client.get(f"/documents/{document['id']}/").status_code == 404
     assert client.get(f"/documents/{document['id']}.pdf").status_code == 404
+
+
+def test_issue_an_order_and_its_review_from_the_pages(world, api, client, login, units):
+    login(world.lhasa_inspector)
+    base = f"/enterprises/{units[0].pk}/documents/new/"
+    deadline = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    response = client.post(
+        base + "?kind=rectification_order", {"findings": "未接地", "requirements": "加装接地线", "deadline": deadline}
+    )
+    assert response.status_code == 302
+    order = Document.objects.get()
+    assert response["Location"] == f"/documents/{order.pk}/"
+    form = client.get(base + "?kind=review_opinion").context["form"]
+    assert dict(form.fields["refers_to"].choices) == {order.pk: f"{order.number} {order.get_kind_display()}"}
+    response = client.post(base + "?kind=review_opinion", {"opinion": "复查合格", "refers_to": order.pk})
+    assert response.status_code == 302
+    assert Document.objects.get(kind="review_opinion").refers_to == order
+    past = client.post(
+        base + "?kind=rectification_order", {"findings": "x", "requirements": "y", "deadline": "2020-01-01"}
+    )
+    assert past.status_code == 200 and Document.objects.count() == 2
+    assert client.get(base + "?kind=nonsense").status_code == 404
+    assert client.get(f"/enterprises/{units[1].pk}/documents/new/?kind=rectification_order").status_code == 404

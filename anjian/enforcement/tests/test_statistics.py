@@ -70,3 +70,14 @@ def test_an_empty_period_and_bad_queries(world, api):
     assert empty["total"]["found"] == 0 and empty["total"]["rectification_rate"] is None
     assert caller.get("/api/v1/hazard-statistics", year=2026, quarter=5).status_code == 422
     assert caller.get("/api/v1/hazard-statistics").status_code == 422
+
+
+def test_the_statistics_page(world, client, login):
+    make_hazards(world)
+    login(world.region_leader)
+    page = client.get("/hazards/statistics/", {"year": 2026, "by": "prefecture"})
+    assert page.status_code == 200
+    rows = {(r["division_code"], r["grade"]): r for r in page.context["stats"]["by_division"]}
+    assert rows[("540100", "general")]["division_name"] == "拉萨市"
+    assert "100.0%" in page.content.decode()
+    assert client.get("/hazards/statistics/", {"year": "x", "quarter": "9"}).status_code == 200
