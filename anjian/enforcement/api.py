@@ -152,7 +152,9 @@ def report_hazard(request, payload: HazardIn):
     """Record a hazard. With a client `id`, a retry answers 200 with the hazard already recorded."""
     data = payload.dict()
     enterprise = get_enterprise_for(request.auth, data.pop("enterprise"))
-    hazard, created = hazards.hazard_report(request.auth, enterprise=enterprise, **data)
+    inspection_id = data.pop("inspection")
+    inspection = selectors.get_inspection_for(request.auth, inspection_id) if inspection_id else None
+    hazard, created = hazards.hazard_report(request.auth, enterprise=enterprise, inspection=inspection, **data)
     return (201 if created else 200), _hazard(hazard)
 
 

@@ -43,6 +43,7 @@ def hazard_report(
     location: str = "",
     measures: str = "",
     source: str | None = None,
+    inspection=None,
     id: uuid.UUID | None = None,  # noqa: A002 (the API's field name)
 ) -> tuple[Hazard, bool]:
     """Record a hazard. Returns (hazard, created); the same client id again returns the first one."""
@@ -55,7 +56,10 @@ def hazard_report(
             raise DomainError("required", field=name)
     if deadline < timezone.localdate():
         raise DomainError("deadline_in_past", field="deadline")
+    if inspection is not None and inspection.enterprise_id != enterprise.pk:
+        raise DomainError("document_other_unit", field="inspection")
     hazard = Hazard(
+        inspection=inspection,
         id=id or uuid.uuid4(),
         enterprise=enterprise,
         division_code=enterprise.division_id,

@@ -138,6 +138,9 @@ class Hazard(models.Model):
 
     id = models.UUIDField(primary_key=True)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="hazards")
+    inspection = models.ForeignKey(
+        "Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="hazards"
+    )  # the inspection that found it, if one did
     division_code = models.CharField(max_length=6)  # the unit's county: the scope anchor
     organisation_id = models.BigIntegerField(null=True, blank=True)  # the unit's own organisation, if any
     source = models.CharField(_("source"), max_length=12, choices=HazardSource.choices)

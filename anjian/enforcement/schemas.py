@@ -97,6 +97,7 @@ class RecusalOut(Schema):
 class HazardIn(InputSchema):
     id: UUID | None = Field(None, description="a client-made UUID: sending the same hazard twice records it once")
     enterprise: int = Field(ge=1, le=2**63 - 1)
+    inspection: UUID | None = Field(None, description="the inspection that found it")
     grade: Literal["general", "major"]
     source: Literal["inspection", "self_report"] | None = None
     description: str = Field(min_length=1, max_length=5000)
@@ -133,6 +134,7 @@ class HazardOut(Schema):
     id: UUID
     enterprise_id: int
     enterprise_name: str = Field(alias="enterprise.name")
+    inspection_id: UUID | None
     division_code: str
     source: str
     grade: str

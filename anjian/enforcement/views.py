@@ -131,11 +131,14 @@ def hazard_list(request):
 @login_required
 def hazard_report(request, enterprise_id):
     enterprise = _get(get_enterprise_for, request.user, enterprise_id)
+    inspection = None
+    if request.GET.get("inspection"):
+        inspection = _get(selectors.get_inspection_for, request.user, request.GET["inspection"])
     return form_page(
         request,
         HazardForm(request.POST or None),
         title=_("Record a hazard of %(name)s") % {"name": enterprise.name},
-        save=lambda data: hazards.hazard_report(request.user, enterprise=enterprise, **data)[0],
+        save=lambda data: hazards.hazard_report(request.user, enterprise=enterprise, inspection=inspection, **data)[0],
         done=lambda hazard: ("hazard-detail", hazard.pk),
         done_message=_("The hazard has been recorded."),
     )
@@ -329,13 +332,18 @@ def document_create(request, enterprise_id):
     earlier = selectors.documents_visible_to(request.user).filter(
         enterprise=enterprise, kind__in=DOCUMENT_REQUIRES.get(kind, ())
     )
-    form = DocumentForm(request.POST or None, kind=kind, earlier=earlier)
+    supersedes = None
+    if request.GET.get("supersedes"):
+        supersedes = _get(selectors.get_document_for, request.user, request.GET["supersedes"])
+    initial = dict(supersedes.body) if supersedes else None
+    form = DocumentForm(request.POST or None, kind=kind, earlier=earlier, initial=initial)
 
     def save(data):
         refers_to = earlier.filter(pk=data.get("refers_to")).first() if data.get("refers_to") else None
         return document_issue(
-            request.user, kind=kind, enterprise=enterprise, body=form.body(), hazard=hazard, refers_to=refers_to
-        )
+            request.user, kind=kind, enterprise=enterprise, body=form.body(), hazard=hazard,
+            refers_to=refers_to, supersedes=supersedes,
+        )  # fmt: skip
 
     return form_page(
         request,

@@ -205,3 +205,17 @@ def test_issue_an_order_and_its_review_from_the_pages(world, api, client, login,
     assert past.status_code == 200 and Document.objects.count() == 2
     assert client.get(base + "?kind=nonsense").status_code == 404
     assert client.get(f"/enterprises/{units[1].pk}/documents/new/?kind=rectification_order").status_code == 404
+
+
+def test_correct_a_document_from_the_pages(world, api, client, login, units):
+    first = issue(api(world.lhasa_inspector), units[0]).json()
+    login(world.lhasa_inspector)
+    url = f"/enterprises/{units[0].pk}/documents/new/?kind=rectification_order&supersedes={first['id']}"
+    form = client.get(url).context["form"]
+    assert form.initial["findings"] == "配电箱未接地"  # the old text, to correct
+    data = dict(form.initial) | {"requirements": "加装接地线并检测"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    corrected = Document.objects.get(supersedes_id=first["id"])
+    assert corrected.body["requirements"] == "加装接地线并检测"
+    assert Document.objects.get(pk=first["id"]).body["requirements"] == "加装接地线"

@@ -233,3 +233,46 @@ def test_an_inspection_from_the_pages_with_a_photo(ready, client, login):
     assert client.get(detail).status_code == 404
     assert client.get(f"{detail}photos/{picture.pk}/").status_code == 404
     assert client.get(url).status_code == 404
+
+
+def test_a_hazard_found_by_an_inspection_names_it(ready, api):
+    world, units = ready
+    caller = api(world.lhasa_inspector)
+    inspection = caller.post("/api/v1/inspections", body(world, units)).json()
+    deadline = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    hazard = caller.post(
+        "/api/v1/hazards",
+        {"enterprise": units[0].pk, "inspection": inspection["id"], "grade": "general", "description": "x",
+         "responsible_person": "y", "deadline": deadline},
+    )  # fmt: skip
+    assert hazard.status_code == 201
+    assert hazard.json()["inspection_id"] == inspection["id"]
+    other_unit = api(world.lhasa_admin).post(
+        "/api/v1/enterprises",
+        {"name": "另一家", "credit_code": _credit(50), "legal_representative": "z", "division": "540102",
+         "industry": "C3021"},
+    ).json()  # fmt: skip
+    wrong = caller.post(
+        "/api/v1/hazards",
+        {"enterprise": other_unit["id"], "inspection": inspection["id"], "grade": "general", "description": "x",
+         "responsible_person": "y", "deadline": deadline},
+    )  # fmt: skip
+    assert (wrong.status_code, wrong.json()["field"]) == (400, "inspection")
+
+
+def test_recusals_are_scoped(ready, api):
+    world, units = ready
+    recusal = {"person": world.shigatse_inspector.pk, "enterprise": units[0].pk, "reason": "x"}
+    assert api(world.lhasa_admin).post("/api/v1/recusals", recusal).status_code == 404
+    assert (
+        api(world.shigatse_admin)
+        .post("/api/v1/recusals", {"person": world.shigatse_inspector.pk, "enterprise": units[0].pk, "reason": "x"})
+        .status_code
+        == 404
+    )
+
+
+def _credit(n):
+    from anjian.enterprises.tests.test_api import credit
+
+    return credit(n)
