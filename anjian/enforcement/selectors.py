@@ -1,5 +1,6 @@
 """Every read of enforcement, scoped to the person's jurisdiction."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -44,7 +45,7 @@ def hazards_visible_to(person) -> QuerySet[Hazard]:
 def get_hazard_for(person, hazard_id) -> Hazard:
     try:
         return hazards_visible_to(person).get(pk=hazard_id)
-    except (Hazard.DoesNotExist, TypeError, ValueError):
+    except (Hazard.DoesNotExist, TypeError, ValueError, ValidationError):  # a malformed UUID is not found
         raise NotFound() from None
 
 
@@ -105,7 +106,7 @@ def inspections_visible_to(person) -> QuerySet[Inspection]:
 def get_inspection_for(person, inspection_id) -> Inspection:
     try:
         return inspections_visible_to(person).get(pk=inspection_id)
-    except (Inspection.DoesNotExist, TypeError, ValueError):
+    except (Inspection.DoesNotExist, TypeError, ValueError, ValidationError):
         raise NotFound() from None
 
 

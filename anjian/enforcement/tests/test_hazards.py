@@ -219,3 +219,13 @@ def test_the_overdue_filter_on_the_page(world, client, login, units):
         page = client.get("/hazards/", {"overdue": "1"})
         assert page.context["page"].paginator.count == 1
         assert "badge off" in page.content.decode()
+
+
+def test_malformed_ids_in_page_links_are_not_found(world, client, login, units):
+    login(world.lhasa_inspector)
+    base = f"/enterprises/{units[0].pk}"
+    assert client.get(f"{base}/hazards/new/", {"inspection": "junk"}).status_code == 404
+    assert client.get(f"{base}/documents/new/", {"kind": "rectification_order", "hazard": "junk"}).status_code == 404
+    assert (
+        client.get(f"{base}/documents/new/", {"kind": "rectification_order", "supersedes": "junk"}).status_code == 404
+    )
