@@ -50,7 +50,8 @@ def get_hazard_for(person, hazard_id) -> Hazard:
 
 
 def filter_hazards(qs, *, state="", grade="", enterprise=None, overdue=None, listed=None):
-    """Overdue is derived: not closed and past the deadline day."""
+    """Overdue is derived: not closed and past the deadline day (the query twin of rules.hazard_overdue;
+    change both together)."""
     if state:
         qs = qs.filter(state=state)
     if grade:
