@@ -31,7 +31,7 @@ run: setup
 	@echo "Anjian is starting on http://$(HOST):$(PORT)/"
 	@echo "Log in as admin (the whole platform) or <place>-<role>, for example lhasa-inspector or xizang-aid;"
 	@echo "  place: xizang lhasa shigatse chamdo nyingchi shannan nagqu ngari"
-	@echo "  role:  admin leader inspector statistician trainer commander aid"
+	@echo "  role:  admin leader inspector legal statistician trainer commander aid"
 	@echo "  and <place>-enterprise: the safety officer of a production unit (not for xizang)"
 	@echo "Every demo password is: anjian-demo"
 	@echo "API docs: http://$(HOST):$(PORT)/api/v1/docs"

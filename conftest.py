@@ -43,10 +43,21 @@ def make_bureau(code: str, name: str) -> Organisation:
     return Organisation.objects.create(kind=OrganisationKind.BUREAU, name_zh=name, division_id=code)
 
 
+def _ensure_calendar():
+    """The statutory calendar is seeded by a migration; a transactional test before this one may have
+    flushed it."""
+    from anjian.core.models import CalendarYear
+    from anjian.core.services import calendar_load_package
+
+    if not CalendarYear.objects.exists():
+        calendar_load_package()
+
+
 @pytest.fixture
 def world(db):
     """The region, two prefectures, a county, a supporting unit, and their people."""
     w = SimpleNamespace()
+    _ensure_calendar()
     w.national = make_bureau("000000", "应急管理部")
     w.region = make_bureau("540000", "西藏自治区安全生产监督管理局")
     w.lhasa = make_bureau("540100", "拉萨市安全生产监督管理局")

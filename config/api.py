@@ -20,6 +20,7 @@ from anjian.core.api import router as core_router
 from anjian.core.auth import TokenAuth
 from anjian.core.errors import MESSAGES, DomainError, FormErrors
 from anjian.enforcement.api import router as enforcement_router
+from anjian.enforcement.case_api import router as case_router
 from anjian.enterprises.api import router as enterprises_router
 
 
@@ -56,6 +57,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", enterprises_router)
 api.add_router("/", enforcement_router)
+api.add_router("/", case_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

@@ -9,6 +9,7 @@ Two modes:
 See docs/deploy.md for every variable.
 """
 
+import json
 import secrets
 from pathlib import Path
 
@@ -192,6 +193,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 30 * 1024 * 1024)
 # An evidence photo larger than this is refused.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+
+# A province's own "large fine" for safety cases (it gives the party a hearing), keyed by the
+# province's two-digit code: {"54": {"unit": 50000, "individual": 10000}}. Without one, the default of
+# anjian.enforcement.rules.LARGE_FINE_DEFAULT (10,000 yuan for an individual, 30,000 for a unit) [weak].
+PENALTY_LARGE_FINE = json.loads(env_str("PENALTY_LARGE_FINE", "{}"))
+# How long a disclosed penalty decision stays on the public page [weak: credit-disclosure practice].
+PENALTY_DISCLOSURE_YEARS = env_int("PENALTY_DISCLOSURE_YEARS", 3)
 
 # Security: strict in production, relaxed only where the embedded mode runs on
 # plain HTTP on localhost.

@@ -3,12 +3,15 @@
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from anjian.core import calendar, selectors, services
 from anjian.core import permissions as perms
-from anjian.core import selectors, services
-from anjian.core.errors import PermissionDenied
+from anjian.core.errors import DomainError, PermissionDenied
 from anjian.core.rules import division_prefix, is_division_code
 from anjian.core.schemas import (
     AuditEntryOut,
+    CalendarYearDetailOut,
+    CalendarYearIn,
+    CalendarYearOut,
     DivisionDetailOut,
     DivisionOut,
     ErrorOut,
@@ -273,3 +276,36 @@ def record_history(request, object_type: str, object_id: str):
     A record that exists but lies outside your scope answers 404."""
     _require_audit(request.auth)
     return list(selectors.history_for(request.auth, object_type, object_id))
+
+
+# ----------------------------------------------------- statutory calendar
+
+
+def _calendar_year_out(held):
+    held.day_list = calendar.year_days(held)
+    return held
+
+
+@router.get("/calendar", response=list[CalendarYearOut], tags=["calendar"])
+def list_calendar_years(request):
+    """The years of the statutory calendar the platform holds (every person may read them)."""
+    return list(calendar.years_held())
+
+
+@router.get("/calendar/{year}", response={200: CalendarYearDetailOut, **ERRORS}, tags=["calendar"])
+def get_calendar_year(request, year: int):
+    """A year's holidays and adjusted working days (404 when the year is not held)."""
+    return _calendar_year_out(calendar.get_year(year))
+
+
+@router.put("/calendar/{year}", response={200: CalendarYearDetailOut, **ERRORS}, tags=["calendar"])
+def put_calendar_year(request, year: int, payload: CalendarYearIn):
+    """Enter or replace a year (administrators of a region-level or the national bureau).
+
+    Errors in the days name the field `days` and the day's place in the list (from 1) as its line."""
+    if not services.calendar_can_edit(request.auth):
+        raise PermissionDenied()
+    if payload.year is not None and payload.year != year:
+        raise DomainError("calendar_year_mismatch", field="year", given=payload.year, year=year)
+    days = [(day.date, day.working, day.name) for day in payload.days]
+    return _calendar_year_out(services.calendar_year_save(request.auth, year, days, payload.source))

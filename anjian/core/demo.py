@@ -39,6 +39,7 @@ ROLE_NAMES_ZH = {
     Role.ADMIN: "管理员",
     Role.LEADER: "局领导",
     Role.INSPECTOR: "执法检查员",
+    Role.LEGAL: "法制审核员",
     Role.STATISTICIAN: "统计员",
     Role.TRAINER: "培训考核员",
     Role.COMMANDER: "应急指挥员",

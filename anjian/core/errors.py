@@ -77,6 +77,26 @@ MESSAGES = {
     "token_expiry_invalid": _("A token lasts from 1 to %(max_days)s days."),
     "language_unknown": _("There is no language %(language)s."),
     "kind_not_allowed": _("Organisations of this kind are created with their own system."),
+    "calendar_year_missing": _(
+        "The statutory calendar has no schedule for %(year)s yet: an administrator must enter that year's "
+        "holidays and adjusted working days before this deadline can be computed."
+    ),
+    "calendar_year_invalid": _("The statutory calendar holds the years %(first)s to %(last)s."),
+    "calendar_year_mismatch": _("The body is for %(given)s but the address for %(year)s."),
+    "calendar_year_conflict": _("Someone else saved %(year)s at the same time: reload the page and try again."),
+    "calendar_days_empty": _("List the year's holidays and adjusted working days, one per line."),
+    "calendar_line_invalid": _(
+        "Line %(line)s: write “YYYY-MM-DD holiday Name” for a day off or “YYYY-MM-DD workday” for an adjusted "
+        "working day."
+    ),
+    "calendar_date_invalid": _("Line %(line)s: “%(text)s” is not a date written YYYY-MM-DD."),
+    "calendar_date_outside_year": _("Line %(line)s: %(date)s does not lie in %(year)s."),
+    "calendar_date_repeated": _("Line %(line)s: %(date)s is already given on line %(first)s."),
+    "calendar_workday_not_weekend": _(
+        "Line %(line)s: %(date)s is a Monday to Friday, a working day anyway: an adjusted working day "
+        "falls on a Saturday or Sunday."
+    ),
+    "calendar_name_too_long": _("Line %(line)s: a name has at most %(max)s characters."),
 }
 
 

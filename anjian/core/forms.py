@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.errors import DomainError, FormErrors
 from anjian.core.models import OrganisationKind, Role, SupportKind
+from anjian.core.rules import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR
 
 CREATABLE_KINDS = [
     (OrganisationKind.BUREAU.value, OrganisationKind.BUREAU.label),
@@ -97,3 +98,25 @@ class MyPasswordForm(forms.Form):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
+
+
+class CalendarYearForm(forms.Form):
+    days = forms.CharField(
+        label=_("Holidays and adjusted working days"),
+        max_length=40000,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        help_text=_(
+            "One day a line: “YYYY-MM-DD holiday Name” for a day off (the weekend days of a holiday period may be "
+            "listed too), “YYYY-MM-DD workday” for an adjusted working day on a Saturday or Sunday. "
+            "The days not listed follow the rule: Monday to Friday are working days."
+        ),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        help_text=_("Where the schedule comes from, e.g. the State Council's notice and its number."),
+    )
+
+
+class CalendarYearPickForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=CALENDAR_FIRST_YEAR, max_value=CALENDAR_LAST_YEAR)

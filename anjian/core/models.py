@@ -147,12 +147,22 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("Trainer")
     COMMANDER = "commander", _("Commander")
     AID = "aid", _("Aid coordinator")
+    LEGAL = "legal", _("Legal officer")
     # A production unit's own safety officer: a person of the unit's organisation.
     ENTERPRISE = "enterprise", _("Enterprise safety officer")
 
 
 # The roles of a supervision bureau's people (the demo makes one account of each per place).
-BUREAU_ROLES = [Role.ADMIN, Role.LEADER, Role.INSPECTOR, Role.STATISTICIAN, Role.TRAINER, Role.COMMANDER, Role.AID]
+BUREAU_ROLES = [
+    Role.ADMIN,
+    Role.LEADER,
+    Role.INSPECTOR,
+    Role.LEGAL,
+    Role.STATISTICIAN,
+    Role.TRAINER,
+    Role.COMMANDER,
+    Role.AID,
+]
 
 
 class PersonManager(UserManager):
@@ -304,3 +314,49 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+
+class CalendarYear(models.Model):
+    """A year of the statutory working-day calendar that the platform holds.
+
+    A year is either held whole (its holidays and adjusted working days in
+    CalendarDay) or not at all: a working-day deadline that reaches a year
+    not held is refused, never guessed from weekends.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    source = models.CharField(_("source"), max_length=300)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        Person, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        permissions = [("manage_calendar", "Enter the statutory calendar (region-level and national administrators)")]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday rule: a holiday, or an adjusted working day.
+
+    Holidays that fall on a weekend inside a holiday period may be held too
+    (harmless: the day is no working day either way, and the grid names it).
+    """
+
+    date = models.DateField(_("date"), primary_key=True)
+    year = models.ForeignKey(CalendarYear, verbose_name=_("year"), on_delete=models.CASCADE, related_name="days")
+    working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {'workday' if self.working else 'holiday'} {self.name}".rstrip()

@@ -3,9 +3,14 @@
 Administrative division codes follow GB/T 2260: six digits, two for the
 province, two for the prefecture, two for the county. `000000` stands for the
 nation in our data. A code's non-zero prefix is its ancestry.
+
+Working days follow the statutory calendar (add_working_days, below).
 """
 
+import datetime
+import operator
 import re
+from collections.abc import Collection, Mapping
 
 NATIONAL_CODE = "000000"
 _CODE_RE = re.compile(r"[0-9]{6}")
@@ -54,3 +59,53 @@ def division_parent_code(code: str) -> str | None:
     if level == "prefecture":
         return code[:2] + "0000"
     return code[:4] + "00"
+
+
+# ------------------------------------------------------- statutory calendar
+# The State Council's yearly schedule moves working days around the public
+# holidays (DOMAIN.md §1a). A calendar is given as its exceptions to the
+# Monday–Friday rule: `special[d]` is True for an adjusted working day on a
+# weekend, False for a holiday. A year's schedule must be known before any
+# of its days is counted: it is never guessed from weekends.
+
+CALENDAR_FIRST_YEAR = 2004  # the first schedule the platform holds (chinesecalendar's first)
+CALENDAR_LAST_YEAR = 2100
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+class CalendarYearMissing(Exception):
+    """The statutory calendar holds no schedule for `year`."""
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(f"no statutory calendar for {year}")
+
+
+def is_working_day(d: datetime.date, special: Mapping[datetime.date, bool]) -> bool:
+    """An adjusted working day, or a Monday to Friday that is no holiday."""
+    if d in special:
+        return bool(special[d])
+    return d.weekday() < 5
+
+
+def add_working_days(
+    start: datetime.date, n: int, special: Mapping[datetime.date, bool], known_years: Collection[int]
+) -> datetime.date:
+    """The n-th working day after `start` (counting begins the day after it).
+
+    n = 0 answers `start` itself without looking at any day. Every day looked
+    at must lie in a year of `known_years`, or CalendarYearMissing(year) is
+    raised: a deadline is never computed on a guessed calendar.
+    """
+    n = operator.index(n)  # a whole number: 1.5 working days is no deadline
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, not {n}")
+    day = start
+    remaining = n
+    while remaining:
+        day += _ONE_DAY
+        if day.year not in known_years:
+            raise CalendarYearMissing(day.year)
+        if is_working_day(day, special):
+            remaining -= 1
+    return day

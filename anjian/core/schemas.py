@@ -1,6 +1,6 @@
 """Typed edges of the foundation's API (pydantic via django-ninja)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
@@ -184,3 +184,39 @@ class AuditEntryOut(Schema):
     before: dict | None
     after: dict | None
     hash: str
+
+
+class CalendarYearOut(Schema):
+    year: int
+    source: str
+    updated_at: datetime
+    holidays: int = Field(alias="holiday_count", description="Days off listed (weekend days of holiday periods too).")
+    workdays: int = Field(alias="workday_count", description="Adjusted working days on weekends.")
+
+
+class CalendarDayOut(Schema):
+    date: date
+    working: bool = Field(description="true: an adjusted working day on a weekend; false: a holiday.")
+    name: str
+
+
+class CalendarYearDetailOut(Schema):
+    year: int
+    source: str
+    days: list[CalendarDayOut] = Field(alias="day_list")
+
+
+class CalendarDayIn(InputSchema):
+    date: date
+    working: bool
+    name: str = Field("", max_length=50)
+
+
+class CalendarYearIn(InputSchema):
+    year: int | None = Field(None, description="When given, the year of the address.")
+    source: str = Field(min_length=1, max_length=300, description="Where the schedule comes from.")
+    days: list[CalendarDayIn] = Field(
+        max_length=366,
+        description="Every holiday and adjusted working day of the year; the days not listed follow the "
+        "Monday–Friday rule. The list replaces the year's days.",
+    )

@@ -6,6 +6,7 @@ same transaction as the change.
 """
 
 import csv
+import datetime
 import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -29,6 +30,8 @@ from anjian.core.errors import DomainError, FormErrors, NotFound, PermissionDeni
 from anjian.core.models import (
     ApiToken,
     AuditAction,
+    CalendarDay,
+    CalendarYear,
     Division,
     DivisionLevel,
     Organisation,
@@ -36,7 +39,7 @@ from anjian.core.models import (
     Person,
     Role,
 )
-from anjian.core.rules import is_division_code
+from anjian.core.rules import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, division_level, is_division_code
 from anjian.core.scope import scope_for
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9._-]{2,150}")
@@ -691,3 +694,237 @@ def token_revoke(person: Person, token_id) -> ApiToken:
             **_audit_person_scope(person),
         )
     return token
+
+
+# ------------------------------------------------------ statutory calendar
+
+CALENDAR_NAME_MAX = 50
+CALENDAR_SOURCE_MAX = 300
+_CALENDAR_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+# The words of a line of the calendar's text: English, and the marks of Chinese wall calendars.
+_CALENDAR_HOLIDAY_WORDS = {"holiday", "休"}
+_CALENDAR_WORKDAY_WORDS = {"workday", "班"}
+
+
+def calendar_can_edit(person) -> bool:
+    """Whether the person may enter the statutory calendar.
+
+    It is the whole country's calendar: an administrator of a region-level
+    (province-level) or of the national bureau, or the platform's superuser.
+    """
+    if person is None or not getattr(person, "is_authenticated", False) or not person.is_active:
+        return False
+    if person.is_superuser:
+        return True
+    if not person.has_perm(perms.MANAGE_CALENDAR):
+        return False
+    organisation = person.organisation
+    return (
+        organisation.is_active
+        and organisation.kind == OrganisationKind.BUREAU
+        and division_level(organisation.division_id) in (DivisionLevel.NATIONAL, DivisionLevel.PROVINCE)
+    )
+
+
+def _calendar_year_number(year) -> int:
+    try:
+        number = int(year)
+    except (TypeError, ValueError):
+        number = 0
+    if not CALENDAR_FIRST_YEAR <= number <= CALENDAR_LAST_YEAR:
+        raise DomainError("calendar_year_invalid", field="year", first=CALENDAR_FIRST_YEAR, last=CALENDAR_LAST_YEAR)
+    return number
+
+
+def _calendar_date(value) -> datetime.date | None:
+    """A date given as a date or as YYYY-MM-DD text; None when it is no date."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = _CALENDAR_DATE_RE.fullmatch(str(value or "").strip())
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except (AttributeError, ValueError):
+        return None
+
+
+def calendar_parse_text(text: str) -> list[tuple[int, str, bool | None, str]]:
+    """The calendar's text, one day a line, as (line number, date text, working, name).
+
+    `YYYY-MM-DD holiday Name` (or 休) is a day off, `YYYY-MM-DD workday [Name]`
+    (or 班) an adjusted working day. Blank lines and lines starting with # are
+    skipped. A line of neither shape has `working` None (refused when saved,
+    with its number, alongside every other line's error).
+    """
+    entries = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        words = line.split(None, 2)
+        if not words or words[0].startswith("#"):
+            continue
+        kind = words[1].lower() if len(words) > 1 else ""
+        working = True if kind in _CALENDAR_WORKDAY_WORDS else False if kind in _CALENDAR_HOLIDAY_WORDS else None
+        entries.append((number, words[0], working, words[2].strip() if len(words) > 2 else ""))
+    return entries
+
+
+def calendar_format_text(days) -> str:
+    """A year's days (CalendarDay rows) as the text calendar_parse_text reads."""
+    lines = []
+    for day in days:
+        kind = "workday" if day.working else "holiday"
+        lines.append(f"{day.date.isoformat()} {kind} {day.name}".rstrip())
+    return "\n".join(lines)
+
+
+def _calendar_check_days(year: int, entries) -> list[tuple[datetime.date, bool, str]]:
+    """Every (line, date, working, name) checked; all the lines' errors at once."""
+    days, errors, seen = [], [], {}
+
+    def refuse(code, **params):
+        errors.append(("days", code, DomainError(code, **params).message))
+
+    for line, value, working, name in entries:
+        date = _calendar_date(value)
+        name = (name or "").strip()
+        if working not in (True, False):
+            refuse("calendar_line_invalid", line=line)
+            continue
+        if date is None:
+            refuse("calendar_date_invalid", line=line, text=str(value or "").strip()[:40])
+            continue
+        if date.year != year:
+            refuse("calendar_date_outside_year", line=line, date=date.isoformat(), year=year)
+        elif date in seen:
+            refuse("calendar_date_repeated", line=line, date=date.isoformat(), first=seen[date])
+        elif working and date.weekday() < 5:
+            refuse("calendar_workday_not_weekend", line=line, date=date.isoformat())
+        elif len(name) > CALENDAR_NAME_MAX:
+            refuse("calendar_name_too_long", line=line, max=CALENDAR_NAME_MAX)
+        else:
+            days.append((date, bool(working), name))
+        seen.setdefault(date, line)
+    if errors:
+        raise FormErrors(errors)
+    if not days:
+        raise DomainError("calendar_days_empty", field="days")
+    return sorted(days)
+
+
+def _calendar_day_label(working: bool, name: str) -> str:
+    return f"{'workday' if working else 'holiday'} {name}".rstrip()
+
+
+def _calendar_store(actor, year: int, days: list[tuple[datetime.date, bool, str]], source: str) -> CalendarYear:
+    """Replace a year's days in one transaction, with its audit entry (only what changed)."""
+    organisation = getattr(actor, "organisation", None)
+    anchor = {"division_code": organisation.division_id, "organisation_id": organisation.pk} if organisation else {}
+    new_days = {date.isoformat(): _calendar_day_label(working, name) for date, working, name in days}
+    try:
+        with transaction.atomic():
+            held = CalendarYear.objects.select_for_update().filter(pk=year).first()
+            if held is None:
+                before = None
+                held = CalendarYear(year=year)
+            else:
+                old_days = {d.date.isoformat(): _calendar_day_label(d.working, d.name) for d in held.days.all()}
+                before = {"source": held.source, "days": old_days}
+            if before is not None and before == {"source": source, "days": new_days}:
+                return held
+            held.source = source
+            held.updated_at = timezone.now()
+            held.updated_by = actor if getattr(actor, "pk", None) else None
+            held.save(force_insert=before is None)
+            CalendarDay.objects.filter(year=held).delete()
+            CalendarDay.objects.bulk_create(
+                CalendarDay(date=date, year=held, working=working, name=name) for date, working, name in days
+            )
+            if before is None:
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.CREATE,
+                    instance=held,
+                    after={"source": source, "days": new_days},
+                    ip=current_ip(),
+                    **anchor,
+                )
+            else:
+                changed = sorted(set(before["days"]) | set(new_days))
+                changed = [d for d in changed if before["days"].get(d) != new_days.get(d)]
+                old = {"days": {d: before["days"].get(d) for d in changed}}
+                new = {"days": {d: new_days.get(d) for d in changed}}
+                if before["source"] != source:
+                    old["source"], new["source"] = before["source"], source
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.UPDATE,
+                    instance=held,
+                    before=old,
+                    after=new,
+                    ip=current_ip(),
+                    **anchor,
+                )
+    except IntegrityError:
+        # Another administrator created the same year at the same moment.
+        raise DomainError("calendar_year_conflict", status=409, year=year) from None
+    return held
+
+
+def _calendar_source(source) -> str:
+    source = (source or "").strip()
+    if not source:
+        raise DomainError("required", field="source")
+    if len(source) > CALENDAR_SOURCE_MAX:
+        raise DomainError("invalid", field="source")
+    return source
+
+
+def calendar_year_save(actor, year: int, days, source: str) -> CalendarYear:
+    """Replace a year's holidays and adjusted working days: `days` is [(date, working, name)].
+
+    Dates may be given as dates or as YYYY-MM-DD text; errors name the field
+    `days` and the entry's number (from 1) as its line. Nothing is written
+    unless every entry is right.
+    """
+    if not calendar_can_edit(actor):
+        raise PermissionDenied()
+    year = _calendar_year_number(year)
+    source = _calendar_source(source)
+    entries = [(line, date, working, name) for line, (date, working, name) in enumerate(days, start=1)]
+    return _calendar_store(actor, year, _calendar_check_days(year, entries), source)
+
+
+def calendar_year_save_text(actor, year: int, text: str, source: str) -> CalendarYear:
+    """calendar_year_save from the text of the page's form (see calendar_parse_text)."""
+    if not calendar_can_edit(actor):
+        raise PermissionDenied()
+    year = _calendar_year_number(year)
+    source = _calendar_source(source)
+    return _calendar_store(actor, year, _calendar_check_days(year, calendar_parse_text(text)), source)
+
+
+def calendar_load_package(*, actor="load_calendar", replace: bool = False) -> dict:
+    """Enter the years of the installed chinesecalendar package that the platform lacks.
+
+    With `replace`, the years held are brought in line with the package too
+    (an administrator's own entries included). Returns {"created": [...],
+    "updated": [...], "unchanged": [...]} years. Audited like an entry by hand.
+    """
+    from anjian.core.calendar import package_schedule
+
+    schedule, source = package_schedule()
+    held = set(CalendarYear.objects.values_list("year", flat=True))
+    counts = {"created": [], "updated": [], "unchanged": []}
+    for year, days in sorted(schedule.items()):
+        if year in held and not replace:
+            counts["unchanged"].append(year)
+            continue
+        before = CalendarYear.objects.filter(pk=year).values_list("updated_at", flat=True).first()
+        stored = _calendar_store(actor, year, days, source)
+        if year not in held:
+            counts["created"].append(year)
+        elif stored.updated_at != before:
+            counts["updated"].append(year)
+        else:
+            counts["unchanged"].append(year)
+    return counts

@@ -24,6 +24,10 @@ urlpatterns = [
     path("people/<int:person_id>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:person_id>/password/", views.person_password, name="person-password"),
     path("people/<int:person_id>/deactivate/", views.person_deactivate, name="person-deactivate"),
+    path("calendar/", views.calendar_list, name="calendar-list"),
+    path("calendar/enter/", views.calendar_pick, name="calendar-pick"),
+    path("calendar/<int:year>/", views.calendar_year, name="calendar-year"),
+    path("calendar/<int:year>/edit/", views.calendar_edit, name="calendar-edit"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/<str:object_type>/<str:object_id>/", views.record_history, name="record-history"),
 ]

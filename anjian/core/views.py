@@ -9,14 +9,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anjian.core import calendar, selectors, services
 from anjian.core import permissions as perms
-from anjian.core import selectors, services
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.forms import (
+    CalendarYearForm,
+    CalendarYearPickForm,
     LoginForm,
     MyPasswordForm,
     OrganisationCreateForm,
@@ -29,6 +32,7 @@ from anjian.core.forms import (
 )
 from anjian.core.middleware import supported
 from anjian.core.models import AuditAction, OrganisationKind, Role
+from anjian.core.rules import CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR
 
 PAGE_SIZE = 50
 
@@ -464,3 +468,78 @@ def record_history(request, object_type, object_id):
     label = str(record) if record is not None else (entries[-1].object_repr if entries else object_id)
     context = {"entries": entries, "label": label, "record_url": record_url, "object_type": object_type}
     return render(request, "core/history.html", context)
+
+
+# ------------------------------------------------------ statutory calendar
+
+
+@login_required
+def calendar_list(request):
+    """The years held; this year or the next when missing; for administrators, entering a year."""
+    years = list(calendar.years_held())
+    can_edit = services.calendar_can_edit(request.user)
+    context = {
+        "years": years,
+        "missing": calendar.years_missing(timezone.localdate(), {y.year for y in years}),
+        "can_edit": can_edit,
+        "pick_form": CalendarYearPickForm() if can_edit else None,
+    }
+    return render(request, "core/calendar_list.html", context)
+
+
+@login_required
+def calendar_pick(request):
+    """The small form of the list page: go to the entry page of any year."""
+    if not services.calendar_can_edit(request.user):
+        return forbidden(request)
+    form = CalendarYearPickForm(request.GET or None)
+    if form.is_valid():
+        return redirect("calendar-edit", form.cleaned_data["year"])
+    for error in form.errors.get("year", []):
+        messages.error(request, error)
+    return redirect("calendar-list")
+
+
+@login_required
+def calendar_year(request, year):
+    held = _found(calendar.get_year, year)
+    days = calendar.year_days(held)
+    neighbours = calendar.held_among((held.year - 1, held.year + 1))
+    context = {
+        "held": held,
+        "months": calendar.month_grids(held.year, days),
+        "holiday_count": sum(1 for d in days if not d.working),
+        "workday_count": sum(1 for d in days if d.working),
+        "can_edit": services.calendar_can_edit(request.user),
+        # The years seeded with the platform have no history; a year entered since has.
+        "has_history": request.user.has_perm(perms.VIEW_AUDIT)
+        and selectors.history_for(request.user, "core.calendaryear", str(held.year)).exists(),
+        "previous": held.year - 1,
+        "previous_held": held.year - 1 in neighbours,
+        "next": held.year + 1,
+        "next_held": held.year + 1 in neighbours,
+    }
+    return render(request, "core/calendar_year.html", context)
+
+
+@login_required
+def calendar_edit(request, year):
+    """Enter a year (held or not yet) as text, one day a line."""
+    if not services.calendar_can_edit(request.user):
+        return forbidden(request)
+    if not CALENDAR_FIRST_YEAR <= year <= CALENDAR_LAST_YEAR:
+        raise Http404
+    try:
+        held = calendar.get_year(year)
+    except NotFound:
+        held = None
+    initial = {"days": services.calendar_format_text(calendar.year_days(held)), "source": held.source} if held else {}
+    title = _("Statutory calendar %(year)s: holidays and adjusted working days") % {"year": year}
+    return form_page(
+        request,
+        CalendarYearForm(request.POST or None, initial=initial),
+        title=title,
+        save=lambda data: services.calendar_year_save_text(request.user, year, data["days"], data["source"]),
+        done=lambda saved: ("calendar-year", saved.year),
+        done_message=_("The statutory calendar of %(year)s has been saved.") % {"year": year},
+    )

@@ -40,7 +40,94 @@ def seed_demo() -> dict:
         counts["plans"], counts["draws"] = 1, 1
     counts["hazards"] = _seed_hazards()
     counts["inspections"] = _seed_inspections()
+    counts["cases"] = _seed_cases()
     return counts
+
+
+# Demo cases: (violation basis, fine, the path as (role, action, days ago, data)). Dates are relative to
+# today so that the lists always hold something due this week and something overdue.
+_FILED = [("leader", "approve_filing", None, {"opinion": "同意立案"})]
+_TO_NOTICE = [
+    ("inspector", "submit_review", None, {}),
+    ("legal", "review", None, {"opinion": "事实清楚，证据确凿，程序合法"}),
+]
+_HEAVY = [("leader", "discuss", None, {"participants": "局长、副局长、法制科长", "conclusion": "同意拟处罚意见"})]
+_NOTICE = [
+    ("inspector", "notify", None, {}),
+    ("inspector", "serve_notice", None, {"recipient": "单位负责人", "method": "直接送达"}),
+]
+DEMO_CASES = [
+    # awaiting filing approval
+    ("WSL2021-99", "20000", 2, []),
+    # under investigation, decision due within the week (filed 85 days ago)
+    ("WSL2021-102", "30000", 86, _FILED),
+    # under investigation past the 90-day decision deadline: overdue
+    ("WSL2021-97", "50000", 100, _FILED),
+    # hearing requested
+    ("WSL2021-101-uncorrected", "150000", 30, _FILED + _TO_NOTICE + _HEAVY + _NOTICE
+     + [("inspector", "request_hearing", None, {})]),
+    # decided and served, not yet disclosed nor paid: disclosure and payment overdue
+    ("WSL2021-102", "20000", 60, _FILED + _TO_NOTICE + _NOTICE
+     + [("leader", "decide", 35, {"waived": "true"}), ("inspector", "serve", 34, {"recipient": "单位负责人"})]),
+    # paid, disclosed and closed
+    ("WSL2021-99", "10000", 80, _FILED + _TO_NOTICE + _NOTICE
+     + [("leader", "decide", 50, {"waived": "true"}), ("inspector", "serve", 49, {"recipient": "单位负责人"}),
+        ("inspector", "disclose", 45, {}), ("inspector", "pay", 40, {"amount": "10000"}),
+        ("leader", "close", 39, {})]),
+    # closed without penalty
+    ("WSL2021-99", "5000", 40, _FILED + _TO_NOTICE + [("leader", "no_penalty", None, {"reason": "minor"})]),
+]  # fmt: skip
+
+
+def _seed_cases() -> int:
+    from anjian.core.errors import DomainError
+    from anjian.enforcement.cases import case_open, case_transition
+    from anjian.enforcement.models import Case
+    from anjian.enterprises.models import Enterprise
+
+    if Case.objects.exists():
+        return 0
+    now = timezone.now()
+    created = 0
+    for place, code in PLACES.items():
+        if code == "540000":
+            continue
+        people = {role: Person.objects.get(username=f"{place}-{role}") for role in ("inspector", "leader", "legal")}
+        units = Enterprise.objects.filter(division__code__startswith=code[:4], status="operating").order_by("pk")
+        units = list(units[: len(DEMO_CASES) + 1])
+        for i, (basis, fine, age, path) in enumerate(DEMO_CASES):
+            if i >= len(units):
+                break
+            opened = now - datetime.timedelta(days=age)
+            case, _new = case_open(
+                people["inspector"], enterprise=units[i], procedure="general", party_kind="unit",
+                summary="未履行安全生产法定义务（演示）", act_date=timezone.localdate(opened),
+                investigators=[f"{place}-inspector", f"{place}-inspector-2"], at=opened,
+                violations=[{"basis": basis, "facts": "检查发现的违法事实（演示）",
+                             "penalties": [{"kind": "fine", "amount": fine}]}],
+            )  # fmt: skip
+            when = opened
+            try:
+                for role, action, days_ago, data in path:
+                    if days_ago is not None:
+                        when = max(when, now - datetime.timedelta(days=days_ago))
+                    else:
+                        when = min(when + datetime.timedelta(days=1), now)
+                    case = case_transition(people[role], case, action=action, at=when, data=data)
+            except DomainError:  # e.g. the statutory calendar lacks a year: the case stays where it got to
+                pass
+            created += 1
+        # One small fine on the spot (simple procedure), still to be paid.
+        if len(units) > len(DEMO_CASES):
+            case_open(
+                people["inspector"], enterprise=units[len(DEMO_CASES)], procedure="simple", party_kind="unit",
+                summary="未设置安全警示标志（演示）", act_date=timezone.localdate(now - datetime.timedelta(days=3)),
+                investigators=[f"{place}-inspector", f"{place}-inspector-2"], at=now - datetime.timedelta(days=3),
+                violations=[{"basis_text": "《安全生产法》第九十九条", "facts": "作业场所未设置安全警示标志",
+                             "penalties": [{"kind": "fine", "amount": "2000"}]}],
+            )  # fmt: skip
+            created += 1
+    return created
 
 
 def _seed_inspections() -> int:

@@ -16,6 +16,9 @@ from anjian.enforcement import rules
 from anjian.enforcement.models import Document, DocumentCounter, DocumentKind, Hazard
 from anjian.enterprises.models import Enterprise
 
+# The on-site forms, issued one by one from the pages and the API.
+ONSITE_KINDS = ("inspection_record", "rectification_order", "onsite_measures", "review_opinion")
+
 
 def _next_serial(organisation, kind: str, year: int) -> int:
     """Take the next number under a row lock: concurrent issuers queue, nobody skips or repeats."""
@@ -59,7 +62,7 @@ def document_issue(
     organisation = actor.organisation
     if organisation.kind != OrganisationKind.BUREAU or not actor.has_perm(perms.MANAGE_HAZARDS):
         raise PermissionDenied()
-    if kind not in DocumentKind.values:
+    if kind not in ONSITE_KINDS:  # a case's documents are written by its steps (anjian.enforcement.cases)
         raise DomainError("invalid", field="kind")
     clean = _clean_body(kind, body)
     if hazard is not None and hazard.enterprise_id != enterprise.pk:
@@ -74,6 +77,21 @@ def document_issue(
             raise DomainError("document_other_unit", field="supersedes")
         if Document.objects.filter(supersedes=supersedes).exists():
             raise DomainError("document_already_superseded", field="supersedes", status=409)
+    return _issue(
+        actor, organisation, kind, enterprise, clean, hazard=hazard, refers_to=refers_to, supersedes=supersedes
+    )
+
+
+def issue_case_document(actor, case, kind: str, body: dict, *, supersedes: Document | None = None) -> Document:
+    """Write one of a case's documents. The caller (a case step) has checked who may and holds the
+    transaction; the document is numbered in the case's bureau and never changes."""
+    if kind not in DocumentKind.values or kind in ONSITE_KINDS:
+        raise DomainError("invalid", field="kind")
+    clean = _clean_body(kind, body)
+    return _issue(actor, case.organisation, kind, case.enterprise, clean, case=case, supersedes=supersedes)
+
+
+def _issue(actor, organisation, kind, enterprise, clean, *, hazard=None, refers_to=None, supersedes=None, case=None):
     year = timezone.localdate().year
     with transaction.atomic():
         serial = _next_serial(organisation, kind, year)
@@ -82,6 +100,7 @@ def document_issue(
             division_code=enterprise.division_id,
             enterprise=enterprise,
             hazard=hazard,
+            case=case,
             kind=kind,
             year=year,
             serial=serial,
@@ -110,6 +129,31 @@ FIELD_LABELS = {
     "deadline": _("Rectification deadline"),
     "measures": _("On-site measures"),
     "opinion": _("Review opinion"),
+    "case_number": _("Case number"),
+    "party": _("Party"),
+    "party_id_number": _("ID number"),
+    "party_address": _("Address"),
+    "unit": _("Production unit"),
+    "credit_code": _("Unified social credit code"),
+    "summary": _("Cause of the case"),
+    "date": _("Date"),
+    "violations": _("Violations, facts and legal basis"),
+    "penalty": _("Penalty"),
+    "fine": _("Fine (yuan)"),
+    "opinion_text": _("Opinion"),
+    "outcome": _("Outcome"),
+    "rights": _("Rights of the party"),
+    "hearing_date": _("Date of the hearing"),
+    "hearing_place": _("Place of the hearing"),
+    "served_document": _("Document served"),
+    "service_method": _("Manner of service"),
+    "recipient": _("Received by"),
+    "payment": _("Payment"),
+    "owed": _("Amount owed (yuan)"),
+    "surcharge": _("Late-payment surcharge (yuan)"),
+    "transfer_to": _("Transferred to"),
+    "investigators": _("Investigators"),
+    "participants": _("Participants"),
 }
 
 

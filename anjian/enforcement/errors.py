@@ -39,4 +39,59 @@ MESSAGES = {
         "A major hazard's rectification plan needs its objectives, measures, funds, people responsible, "
         "time limits and safety measures (Order 16)."
     ),
+    "case_id_taken": _("A different case already has this id."),
+    "case_action_unknown": _("There is no step %(action)s in a penalty case."),
+    "case_action_out_of_order": _("A case at the stage “%(state)s” cannot take the step %(action)s now."),
+    "case_action_not_yours": _("Your role cannot take the step %(action)s on a case."),
+    "step_before_previous": _("A step cannot be dated before the step before it."),
+    "case_not_investigating": _("Violations and evidence are added while the case is being investigated."),
+    "basis_unknown": _("There is no legal basis %(code)s."),
+    "basis_not_for_party": _("This legal basis provides no fine for this kind of party."),
+    "penalty_kind_unknown": _(
+        "The penalty kind is not one of warning, fine, confiscation, suspension, licence revocation or closure."
+    ),
+    "penalty_kind_not_in_basis": _("This legal basis does not provide this kind of penalty."),
+    "fine_amount_required": _("A fine needs its amount, greater than zero."),
+    "fine_below_range": _("The fine is below the %(low)s yuan its legal basis sets as the least."),
+    "fine_above_range": _("The fine is above the %(high)s yuan its legal basis allows."),
+    "amount_negative": _("An amount cannot be negative."),
+    "penalty_required": _("Propose at least one penalty, or close the case without penalty."),
+    "violation_required": _("Record at least one violation before the case goes to review."),
+    "simple_kind_not_allowed": _("On the spot only a warning or a fine can be decided (Penalty Law Art. 51)."),
+    "simple_limit_exceeded": _(
+        "On the spot a fine cannot exceed %(limit)s yuan for this party (Penalty Law Art. 51): use the general "
+        "procedure."
+    ),
+    "extension_used": _("The decision deadline has already been extended once."),
+    "extension_too_late": _("The decision deadline (%(due)s) has passed: it can no longer be extended."),
+    "hearing_not_available": _("The proposed penalty gives no right to a hearing (Penalty Law Art. 63)."),
+    "hearing_request_late": _(
+        "A hearing must be requested within %(days)s days of receiving the notice, by %(due)s (Penalty Law Art. 64)."
+    ),
+    "hearing_before_notice": _("A hearing can be requested only once the notice of the proposed penalty is served."),
+    "hearing_notice_too_short": _("The party must be told of the hearing at least %(days)s days before it."),
+    "hearing_not_yet": _("The hearing is set for %(date)s: it cannot be recorded as held before then."),
+    "decision_needs_served_notice": _(
+        "The notice of the proposed penalty has not been served yet: no decision before the party has been told "
+        "of it and of their rights (Penalty Law Art. 44, 62)."
+    ),
+    "decision_before_hearing": _("The party requested a hearing: decide after the hearing has been held."),
+    "decision_before_window": _(
+        "The party may state its case or request a hearing until %(due)s: decide after that, or record that the "
+        "party waived these rights."
+    ),
+    "discussion_required": _(
+        "A heavy penalty is decided by the bureau's heads in collective discussion (Penalty Law Art. 57): record "
+        "the discussion first."
+    ),
+    "nothing_owed": _("Nothing is owed on this case."),
+    "payment_exceeds_owed": _("The payment is more than the %(owed)s yuan owed."),
+    "payment_not_overdue": _("The fine is not overdue: nothing to remind of or enforce yet."),
+    "case_fine_unpaid": _("The fine has not been paid: close after payment or after applying for enforcement."),
+    "disclosure_not_applicable": _("Only penalty decisions of the general procedure are disclosed."),
+    "already_disclosed": _("This decision has already been disclosed."),
+    "decision_revoked": _("The decision has been revoked."),
+    "id_number_invalid": _("The ID number is not 18 characters with a valid date of birth."),
+    "id_number_check": _("The ID number's check character does not match (GB 11643)."),
+    "evidence_file_type": _("Attach evidence as a PDF, JPEG or PNG file."),
 }

@@ -188,6 +188,20 @@ class DocumentKind(models.TextChoices):
     RECTIFICATION_ORDER = "rectification_order", _("Order to rectify within a time limit")
     ONSITE_MEASURES = "onsite_measures", _("Decision on on-site measures")
     REVIEW_OPINION = "review_opinion", _("Rectification review opinion")
+    CASE_FILING = "case_filing", _("Case filing approval form")
+    CASE_HANDLING = "case_handling", _("Case handling approval form")
+    COLLECTIVE_DISCUSSION = "collective_discussion", _("Record of the collective discussion")
+    PENALTY_NOTICE = "penalty_notice", _("Notice of proposed administrative penalty")
+    STATEMENT_RECORD = "statement_record", _("Record of statement and defence")
+    HEARING_NOTICE = "hearing_notice", _("Notice of hearing")
+    HEARING_RECORD = "hearing_record", _("Hearing record and report")
+    PENALTY_DECISION = "penalty_decision", _("Decision on administrative penalty")
+    ONSPOT_DECISION = "onspot_decision", _("Decision on administrative penalty (on the spot)")
+    SERVICE_RECEIPT = "service_receipt", _("Receipt of service")
+    PAYMENT_REMINDER = "payment_reminder", _("Reminder to pay a fine")
+    ENFORCEMENT_APPLICATION = "enforcement_application", _("Application for compulsory enforcement")
+    CASE_TRANSFER = "case_transfer", _("Letter transferring a case")
+    CASE_CLOSING = "case_closing", _("Case closing approval form")
 
 
 class DocumentCounter(models.Model):
@@ -209,6 +223,7 @@ class Document(models.Model):
     division_code = models.CharField(max_length=6)  # the unit's county: the scope anchor
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="documents")
     hazard = models.ForeignKey("Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField()
     serial = models.PositiveIntegerField()
@@ -311,3 +326,213 @@ class EvidencePhoto(models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+# ------------------------------------------------------------ penalty cases
+class LegalBasis(models.Model):
+    """An article that defines a violation and the penalties it allows, with the fine ranges where known.
+
+    Loaded as data (data/legal_bases.json); the ranges are in yuan, both ends included.
+    """
+
+    code = models.CharField(max_length=40, unique=True)
+    law = models.CharField(_("law or regulation"), max_length=100)
+    article = models.CharField(_("article"), max_length=40)
+    summary = models.CharField(_("violation"), max_length=300)
+    kinds = models.JSONField(default=list)  # the penalty kinds the article provides
+    unit_min = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    unit_max = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    individual_min = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    individual_max = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    effective_from = models.DateField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.law} {self.article}"
+
+
+class Procedure(models.TextChoices):
+    GENERAL = "general", _("General procedure")
+    SIMPLE = "simple", _("Simple procedure (on the spot)")
+
+
+class PartyKind(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class CaseState(models.TextChoices):
+    FILING = "filing", _("Awaiting filing approval")
+    INVESTIGATING = "investigating", _("Investigation and evidence")
+    REVIEWING = "reviewing", _("Legal review")
+    REVIEWED = "reviewed", _("Reviewed")
+    NOTIFIED = "notified", _("Notice of proposed penalty issued")
+    NOTICE_SERVED = "notice_served", _("Statement and defence")
+    HEARING_REQUESTED = "hearing_requested", _("Hearing requested")
+    HEARING_SCHEDULED = "hearing_scheduled", _("Hearing scheduled")
+    HEARD = "heard", _("Hearing held")
+    DECIDED = "decided", _("Decided")
+    SERVED = "served", _("Decision served")
+    PAID = "paid", _("Fine paid")
+    ENFORCEMENT = "enforcement", _("Compulsory enforcement applied for")
+    CLOSED = "closed", _("Closed")
+
+
+class CaseOutcome(models.TextChoices):
+    PENDING = "", _("Not decided")
+    PENALTY = "penalty", _("Penalty")
+    NO_PENALTY_MINOR = "no_penalty_minor", _("No penalty: minor and corrected in time")
+    NO_PENALTY_UNFOUNDED = "no_penalty_unfounded", _("No penalty: facts not established")
+    TRANSFERRED = "transferred", _("Transferred to the judicial authorities")
+    NOT_FILED = "not_filed", _("Not filed")
+
+
+class DecisionStatus(models.TextChoices):
+    NONE = "", _("No decision")
+    IN_FORCE = "in_force", _("In force")
+    CHANGED = "changed", _("Changed")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Case(models.Model):
+    """An administrative penalty case. Its dates are set by its steps; deadlines are derived from them.
+
+    The id may be supplied by the client: the same id twice is one case.
+    """
+
+    id = models.UUIDField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    division_code = models.CharField(max_length=6)  # the unit's county: the scope anchor
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("case number"), max_length=60, blank=True)
+    procedure = models.CharField(_("procedure"), max_length=8, choices=Procedure.choices)
+    party_kind = models.CharField(_("party"), max_length=10, choices=PartyKind.choices)
+    party_name = models.CharField(_("name of the party"), max_length=200)
+    party_id_number = models.CharField(_("ID number of the party"), max_length=18, blank=True)
+    party_address = models.CharField(_("address of the party"), max_length=300, blank=True)
+    summary = models.CharField(_("cause of the case"), max_length=300)
+    act_date = models.DateField(_("date of the violation"))
+    inspection = models.ForeignKey("Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    hazard = models.ForeignKey("Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    investigators = models.ManyToManyField(Person, related_name="cases")
+    state = models.CharField(_("stage"), max_length=20, choices=CaseState.choices, default=CaseState.FILING)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=CaseOutcome.choices, blank=True, default="")
+    decision_status = models.CharField(
+        _("decision"), max_length=10, choices=DecisionStatus.choices, blank=True, default=""
+    )
+    hearing_eligible = models.BooleanField(default=False)
+    fine = models.DecimalField(_("fine"), max_digits=14, decimal_places=2, default=0)
+    paid = models.DecimalField(_("paid"), max_digits=14, decimal_places=2, default=0)
+    penalty_text = models.CharField(_("penalty"), max_length=500, blank=True)  # as decided (or as changed)
+    filed_on = models.DateField(null=True, blank=True)
+    extended = models.BooleanField(default=False)
+    notice_served_on = models.DateField(null=True, blank=True)
+    hearing_requested_on = models.DateField(null=True, blank=True)
+    hearing_date = models.DateField(null=True, blank=True)
+    discussed = models.BooleanField(default=False)
+    decided_on = models.DateField(null=True, blank=True)
+    served_on = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    disclosure_due = models.DateField(null=True, blank=True)
+    disclosed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    next_due = models.DateField(null=True, blank=True)  # the earliest deadline still to meet
+    next_due_kind = models.CharField(max_length=20, blank=True)
+    last_step_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("handle_cases", "Open and handle penalty cases"),
+            ("approve_cases", "Approve filing, decide and close penalty cases"),
+            ("review_cases", "Review penalty cases as the legal officer"),
+        ]
+        indexes = [
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="case_division_prefix"),
+            models.Index(fields=["organisation", "next_due"], name="case_due"),
+            models.Index(fields=["organisation", "decided_on"], name="case_decided"),
+            models.Index(fields=["disclosed_on"], name="case_disclosed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.summary
+
+
+class Violation(models.Model):
+    """One violation of a case: what was done, against which article, and the penalties proposed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violations")
+    order = models.PositiveSmallIntegerField(default=1)
+    basis = models.ForeignKey(LegalBasis, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    basis_text = models.CharField(_("legal basis"), max_length=300)  # the article cited, as written
+    facts = models.TextField(_("facts"))
+
+    class Meta:
+        ordering = ["case", "order"]
+
+
+class Penalty(models.Model):
+    violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="penalties")
+    kind = models.CharField(
+        _("penalty kind"),
+        max_length=20,
+        choices=[
+            ("warning", _("Warning")),
+            ("fine", _("Fine")),
+            ("confiscation", _("Confiscation of illegal gains or property")),
+            ("suspension", _("Suspension of production or business")),
+            ("licence_revocation", _("Suspension or revocation of a licence")),
+            ("closure", _("Closure")),
+        ],
+    )
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+
+class EvidenceKind(models.TextChoices):
+    DOCUMENTARY = "documentary", _("Documentary evidence")
+    PHYSICAL = "physical", _("Physical evidence")
+    TESTIMONY = "testimony", _("Witness testimony")
+    STATEMENT = "statement", _("Statement of the party")
+    EXPERT = "expert", _("Expert opinion")
+    RECORD = "record", _("Inspection or on-site record")
+    AUDIOVISUAL = "audiovisual", _("Photo, audio or video")
+    ELECTRONIC = "electronic", _("Electronic data")
+
+
+class Evidence(models.Model):
+    """An item of evidence, with its file's SHA-256 when one is attached."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    violation = models.ForeignKey(Violation, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
+    kind = models.CharField(_("kind of evidence"), max_length=12, choices=EvidenceKind.choices)
+    description = models.CharField(_("description"), max_length=500)
+    collected_on = models.DateField(_("collected on"))
+    file = models.FileField(upload_to="case-evidence/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    added_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["collected_on", "id"]
+
+
+class CaseStep(models.Model):
+    """One step of a case: what, when it happened, who recorded it, the document it wrote. Never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=24)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -2,3 +2,6 @@
 
 MANAGE_PLANS = "enforcement.manage_plans"
 MANAGE_HAZARDS = "enforcement.manage_hazards"
+HANDLE_CASES = "enforcement.handle_cases"
+APPROVE_CASES = "enforcement.approve_cases"
+REVIEW_CASES = "enforcement.review_cases"

@@ -176,3 +176,104 @@ def published_draws() -> QuerySet[Draw]:
     from anjian.enforcement.models import DrawState
 
     return Draw.objects.filter(state=DrawState.PUBLISHED).select_related("plan", "plan__organisation")
+
+
+# ------------------------------------------------------------ penalty cases
+def cases_visible_to(person) -> QuerySet:
+    """Cases are the bureaus' own: reached through the unit's division, never by the unit itself."""
+    from anjian.enforcement.models import Case
+
+    return scope_for(person).filter(Case.objects.select_related("enterprise", "organisation"), **FIELDS)
+
+
+def get_case_for(person, case_id):
+    from anjian.enforcement.models import Case
+
+    try:
+        return cases_visible_to(person).get(pk=case_id)
+    except (Case.DoesNotExist, TypeError, ValueError, ValidationError):
+        raise NotFound() from None
+
+
+def filter_cases(qs, *, state="", due="", procedure="", enterprise=None, q="", today=None):
+    """`due`: "week" (a deadline in the next 7 days), "overdue" (a deadline already passed)."""
+    import datetime
+
+    from django.db.models import Q
+
+    today = today or timezone.localdate()
+    if state == "open":
+        qs = qs.exclude(state="closed")
+    elif state:
+        qs = qs.filter(state=state)
+    if procedure:
+        qs = qs.filter(procedure=procedure)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
+    if due == "week":
+        qs = qs.filter(next_due__gte=today, next_due__lt=today + datetime.timedelta(days=7))
+    elif due == "overdue":
+        qs = qs.filter(next_due__lt=today)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(party_name__icontains=q) | Q(summary__icontains=q))
+    if due:
+        return qs.order_by("next_due", "created_at")
+    return qs
+
+
+def cases_in_period(qs, start, end):
+    """The quarter's register: cases filed, decided or closed in [start, end)."""
+    from django.db.models import Q
+
+    return qs.filter(
+        Q(filed_on__gte=start, filed_on__lt=end)
+        | Q(decided_on__gte=start, decided_on__lt=end)
+        | Q(closed_on__gte=start, closed_on__lt=end)
+    ).order_by("filed_on", "decided_on", "created_at")
+
+
+def disclosed_penalties(organisation, today=None):
+    """The public page of a bureau: its general-procedure penalty decisions disclosed on or before today,
+    for as long as the disclosure period lasts."""
+    import datetime
+
+    from django.conf import settings
+
+    from anjian.enforcement.models import Case
+
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=365 * settings.PENALTY_DISCLOSURE_YEARS)
+    return (
+        Case.objects.filter(
+            organisation=organisation,
+            procedure="general",
+            outcome="penalty",
+            disclosed_on__lte=today,
+            decided_on__gte=since,
+        )  # fmt: skip
+        .select_related("enterprise")
+        .prefetch_related("violations")
+        .order_by("-decided_on", "-created_at")
+    )
+
+
+def enterprise_risk(enterprise, today=None) -> dict:
+    """A unit's risk level and what it rests on: open major hazards, major hazard installations, and the
+    penalties decided against it in the last three years (rules.risk_level)."""
+    import datetime
+
+    from anjian.enforcement import rules
+    from anjian.enforcement.models import Case
+
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=3 * 365)
+    penalties = Case.objects.filter(enterprise=enterprise, outcome="penalty", decided_on__gte=since).exclude(
+        decision_status="revoked"
+    )
+    facts = {
+        "open_major_hazards": enterprise.hazards.filter(grade="major").exclude(state=HazardState.CLOSED).count(),
+        "major_installations": enterprise.major_hazards.count(),
+        "penalties_3y": penalties.count(),
+        "heavy_penalties_3y": penalties.filter(hearing_eligible=True).count(),
+    }
+    return {"level": rules.risk_level(**facts), **facts}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.enforcement import views
+from anjian.enforcement import case_views, views
 
 urlpatterns = [
     path("inspection-plans/", views.plan_list, name="plan-list"),
@@ -21,4 +21,10 @@ urlpatterns = [
     path("public/draws/<int:draw_id>/", views.public_draw, name="public-draw"),
     path("hazards/statistics/", views.hazard_statistics, name="hazard-statistics"),
     path("enterprises/<int:enterprise_id>/documents/new/", views.document_create, name="document-create"),
+    path("cases/", case_views.case_list, name="case-list"),
+    path("cases/register.xlsx", case_views.case_register, name="case-register"),
+    path("cases/<uuid:case_id>/", case_views.case_detail, name="case-detail"),
+    path("enterprises/<int:enterprise_id>/cases/new/", case_views.case_create, name="case-create"),
+    path("public/penalties/", case_views.public_penalty_index, name="public-penalties"),
+    path("public/penalties/<int:organisation_id>/", case_views.public_penalties, name="public-penalties-bureau"),
 ]

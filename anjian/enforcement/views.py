@@ -318,13 +318,13 @@ def hazard_statistics(request):
 @login_required
 def document_create(request, enterprise_id):
     """Issue an on-site document for a unit (`?kind=`, and `?hazard=` for the hazard it concerns)."""
-    from anjian.enforcement.documents import document_issue
+    from anjian.enforcement.documents import ONSITE_KINDS, document_issue
     from anjian.enforcement.models import DocumentKind
     from anjian.enforcement.rules import DOCUMENT_REQUIRES
 
     enterprise = _get(get_enterprise_for, request.user, enterprise_id)
     kind = request.GET.get("kind", "")
-    if kind not in DocumentKind.values:
+    if kind not in ONSITE_KINDS:
         raise Http404
     hazard = None
     if request.GET.get("hazard"):

@@ -52,6 +52,9 @@ def _detail(enterprise):
     for licence in enterprise.licence_list:
         licence.state = rules.licence_state(licence.valid_until, today)
     enterprise.major_hazard_list = list(enterprise.major_hazards.all())
+    from anjian.enforcement.selectors import enterprise_risk
+
+    enterprise.risk = enterprise_risk(enterprise, today)
     return enterprise
 
 

@@ -50,6 +50,10 @@ class EnterpriseOut(Schema):
 class EnterpriseDetailOut(EnterpriseOut):
     licences: list[LicenceOut] = Field(alias="licence_list")
     major_hazards: list[MajorHazardOut] = Field(alias="major_hazard_list")
+    risk: dict = Field(
+        description="risk level (low, general, higher, major) and what it rests on: open major hazards, major "
+        "hazard installations, penalties decided in the last three years and the heavy ones among them"
+    )
 
 
 class EnterpriseIn(InputSchema):

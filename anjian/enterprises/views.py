@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anjian.core.errors import DomainError, NotFound
@@ -14,7 +15,8 @@ from anjian.core.forms import apply_domain_error
 from anjian.core.models import Division, DivisionLevel
 from anjian.core.scope import scope_for
 from anjian.core.views import forbidden, form_page
-from anjian.enforcement.selectors import with_overdue
+from anjian.enforcement.cases import capabilities as case_capabilities
+from anjian.enforcement.selectors import cases_visible_to, enterprise_risk, with_overdue
 from anjian.enterprises import importing, rules, selectors, services
 from anjian.enterprises import permissions as perms
 from anjian.enterprises.forms import EnterpriseForm, ImportForm
@@ -72,8 +74,24 @@ def enterprise_detail(request, enterprise_id):
         "inspections": enterprise.inspections.prefetch_related("inspectors")[:50],
         "licences": licences,
         "can_manage": request.user.has_perm(perms.MANAGE_ENTERPRISES),
+        "cases": cases_visible_to(request.user).filter(enterprise=enterprise)[:50],
+        "can_open_case": "handle" in case_capabilities(request.user),
+        "risk": _risk(enterprise, today),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+RISK_LABELS = {
+    "major": gettext_lazy("Major risk (red)"),
+    "higher": gettext_lazy("Higher risk (orange)"),
+    "general": gettext_lazy("General risk (yellow)"),
+    "low": gettext_lazy("Low risk (blue)"),
+}
+
+
+def _risk(enterprise, today) -> dict:
+    risk = enterprise_risk(enterprise, today)
+    return risk | {"label": RISK_LABELS[risk["level"]]}
 
 
 @login_required

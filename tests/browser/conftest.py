@@ -50,6 +50,8 @@ def loaded_world(request):
             "anjian.core.migrations.0002_roles",
             "anjian.enterprises.migrations.0002_roles",
             "anjian.enforcement.migrations.0002_roles",
+            "anjian.enforcement.migrations.0004_hazard_roles",
+            "anjian.enforcement.migrations.0010_case_roles_and_bases",
         ):
             import_module(migration).forwards(installed_apps, connection.schema_editor())
     if not Division.objects.exists():
