@@ -439,7 +439,9 @@ def case_transition(actor, case: Case, *, action: str, at: datetime.datetime | N
     data = dict(data or {})
     now = timezone.now()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("organisation", "enterprise").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",)).select_related("organisation", "enterprise").get(pk=case.pk)
+        )
         problem = rules.case_action_problem(locked.state, action, capabilities(actor, locked.organisation_id))
         if problem == "case_action_out_of_order":
             problem = _out_of_order_reason(locked, action)

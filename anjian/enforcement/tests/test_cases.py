@@ -425,10 +425,68 @@ def test_the_bureau_lists_due_this_week_and_the_quarterly_register(bureau, api):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 3 and rows[0][1] == "案件编号"
+    assert len(rows) == 3 and rows[0][1] == "案号"
     assert (
         all(r[1].startswith("540100立审〔2026〕") for r in rows[1:]) and rows[1][2].date().isoformat() == "2026-01-05"
     )
     assert api(world.shigatse_admin).get("/api/v1/cases/register.xlsx", year=2026, quarter=1).status_code == 200
     empty = load_workbook(io.BytesIO(api(world.shigatse_admin).get("/api/v1/cases/register.xlsx", year=2026).content))
     assert len(list(empty.active.iter_rows(values_only=True))) == 1  # the header alone
+
+
+def test_violations_and_evidence_are_added_while_investigating_only(bureau, api, client, settings):
+    world, units = bureau
+    settings.PHOTO_MAX_BYTES = 1024
+    case = open_case(api, world, units[0])
+    step(api, world.lhasa_leader, case["id"], "approve_filing", "2026-01-06")
+    inspector = api(world.lhasa_inspector)
+    violation = {
+        "basis": "WSL2021-97",
+        "facts": "未如实记录培训情况",
+        "penalties": [{"kind": "fine", "amount": "30000"}],
+    }
+    added = inspector.post(f"/api/v1/cases/{case['id']}/violations", [violation])
+    assert added.status_code == 201 and added.json()[0]["basis"] == "WSL2021-97"
+    headers = inspector.headers
+    pdf = io.BytesIO(b"%PDF-1.4\n% evidence\n")
+    pdf.name = "record.pdf"
+    response = client.post(
+        f"/api/v1/cases/{case['id']}/evidence",
+        {"kind": "documentary", "description": "培训记录复印件", "collected_on": "2026-01-07", "file": pdf},
+        headers=headers,
+    )
+    assert response.status_code == 201 and len(response.json()["sha256"]) == 64
+    for content, code in (
+        (b"MZ\x90\x00 not a document", "evidence_file_type"),
+        (b"%PDF-" + b"0" * 2000, "photo_too_large"),
+    ):
+        upload = io.BytesIO(content)
+        upload.name = "x.pdf"
+        response = client.post(
+            f"/api/v1/cases/{case['id']}/evidence",
+            {"kind": "documentary", "description": "x", "collected_on": "2026-01-07", "file": upload},
+            headers=headers,
+        )
+        assert response.status_code == 400 and response.json()["code"] == code
+    future = client.post(
+        f"/api/v1/cases/{case['id']}/evidence",
+        {"kind": "testimony", "description": "x", "collected_on": "2099-01-01"},
+        headers=headers,
+    )
+    assert future.json()["code"] == "date_in_future"
+    step(api, world.lhasa_inspector, case["id"], "submit_review", "2026-01-08")
+    late = inspector.post(f"/api/v1/cases/{case['id']}/violations", [{"basis_text": "x", "facts": "y"}])
+    assert late.status_code == 409 and late.json()["code"] == "case_not_investigating"
+    detail = inspector.get(f"/api/v1/cases/{case['id']}").json()
+    assert len(detail["violations"]) == 2 and len(detail["evidence"]) == 1
+
+
+def test_decided_penalties_raise_the_units_risk_level(bureau, api):
+    world, units = bureau
+    before = api(world.lhasa_inspector).get(f"/api/v1/enterprises/{units[1].pk}").json()["risk"]
+    assert before["level"] == "low" and before["penalties_3y"] == 0
+    case = open_case(api, world, units[1], fine="20000", basis="WSL2021-102", day="2026-03-02")
+    to_notice_served(api, world, case, start="2026-03-03", served="2026-03-04")
+    step(api, world.lhasa_leader, case["id"], "decide", "2026-03-16")
+    after = api(world.lhasa_inspector).get(f"/api/v1/enterprises/{units[1].pk}").json()["risk"]
+    assert after["level"] == "general" and after["penalties_3y"] == 1
