@@ -54,6 +54,12 @@ def loaded_world(request):
             "anjian.enforcement.migrations.0010_case_roles_and_bases",
         ):
             import_module(migration).forwards(installed_apps, connection.schema_editor())
+    from anjian.enforcement.models import ChecklistTemplate
+
+    if not ChecklistTemplate.objects.exists():
+        import_module("anjian.enforcement.migrations.0007_checklists").forwards(
+            installed_apps, connection.schema_editor()
+        )
     if not Division.objects.exists():
         division_load_file()
     return request.getfixturevalue("world")
