@@ -41,6 +41,7 @@ from anjian.enforcement.models import (
 from anjian.enterprises.models import Enterprise
 
 CAPABILITY_PERMS = {"handle": perms.HANDLE_CASES, "approve": perms.APPROVE_CASES, "review": perms.REVIEW_CASES}
+MAX_AMOUNT = Decimal(10) ** 12  # yuan: above anything a penalty can be (the largest basis allows 2 × 10^7 × 5)
 EVIDENCE_TYPES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 
 
@@ -73,7 +74,16 @@ def _amount(value, field: str) -> Decimal | None:
         raise DomainError("invalid", field=field) from None
     if amount < 0:
         raise DomainError("amount_negative", field=field)
+    if amount >= MAX_AMOUNT:
+        raise DomainError("invalid", field=field)
     return amount
+
+
+def _aware(at: datetime.datetime | None) -> datetime.datetime | None:
+    """A time sent without its offset is read in the platform's time zone (Asia/Shanghai)."""
+    if at is not None and timezone.is_naive(at):
+        return timezone.make_aware(at)
+    return at
 
 
 def _text(data: dict, name: str, field: str | None = None, *, required: bool = True) -> str:
@@ -188,7 +198,7 @@ def case_open(
     if "handle" not in capabilities(actor):
         raise PermissionDenied()
     now = timezone.now()
-    at = at or now
+    at = _aware(at) or now
     if procedure not in Procedure.values:
         raise DomainError("invalid", field="procedure")
     if party_kind not in PartyKind.values:
@@ -453,7 +463,7 @@ def case_transition(actor, case: Case, *, action: str, at: datetime.datetime | N
                 problem, field="action", status=403 if problem == "case_action_not_yours" else 409,
                 state=labels.get(locked.state, locked.state), action=action,
             )  # fmt: skip
-        at = at or now
+        at = _aware(at) or now
         problem = rules.step_time_problem(at, locked.last_step_at, now)
         if problem:
             raise DomainError(problem, field="at")

@@ -490,3 +490,19 @@ def test_decided_penalties_raise_the_units_risk_level(bureau, api):
     step(api, world.lhasa_leader, case["id"], "decide", "2026-03-16")
     after = api(world.lhasa_inspector).get(f"/api/v1/enterprises/{units[1].pk}").json()["risk"]
     assert after["level"] == "general" and after["penalties_3y"] == 1
+
+
+def test_a_time_without_offset_is_read_in_the_platforms_zone_and_absurd_amounts_are_refused(bureau, api):
+    world, units = bureau
+    case = open_case(api, world, units[0])
+    response = api(world.lhasa_leader).post(
+        f"/api/v1/cases/{case['id']}/transitions", {"action": "approve_filing", "at": "2026-01-06T10:00:00"}
+    )
+    assert (
+        response.status_code == 200 and response.json()["steps"][-1]["at"] == "2026-01-06T02:00:00Z"
+    )  # 10:00 in Lhasa (UTC+8)
+    huge = api(world.lhasa_inspector).post(
+        f"/api/v1/cases/{case['id']}/violations",
+        [{"basis_text": "x", "facts": "y", "penalties": [{"kind": "fine", "amount": "1e15"}]}],
+    )
+    assert huge.status_code == 400 and huge.json()["field"] == "violations[0].penalties[0].amount"
