@@ -38,7 +38,7 @@ run: setup
 	@echo
 	@# The worker runs imports and other background work beside the web server.
 	$(PY) manage.py db_worker --no-reload --interval 0.5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 180 --access-logfile - --log-level warning
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -66,6 +66,7 @@ bench: $(VENV)/.installed messages
 	DATABASE_URL=$(PG_URL) $(PY) bench/api_list.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/import_enterprises.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/hazards.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/cases.py
 
 clean:
 	rm -rf $(VENV) var staticfiles locale/*/LC_MESSAGES/*.mo

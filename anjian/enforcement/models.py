@@ -453,7 +453,13 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="case_division_prefix"),
-            models.Index(fields=["organisation", "next_due"], name="case_due"),
+            # The bureau's "due this week / overdue" lists: only open deadlines, the division read from the index.
+            models.Index(
+                fields=["next_due", "created_at"],
+                include=["division_code"],
+                condition=models.Q(next_due__isnull=False),
+                name="case_next_due",
+            ),
             models.Index(fields=["organisation", "decided_on"], name="case_decided"),
             models.Index(fields=["disclosed_on"], name="case_disclosed"),
         ]
