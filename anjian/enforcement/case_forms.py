@@ -5,17 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import Person
-from anjian.enforcement.models import EvidenceKind, LegalBasis, PartyKind, Procedure
+from anjian.enforcement.models import EvidenceKind, LegalBasis, PartyKind, PenaltyKind, Procedure
 
-PENALTY_KIND_CHOICES = [
-    ("", "—"),
-    ("warning", _("Warning")),
-    ("fine", _("Fine")),
-    ("confiscation", _("Confiscation of illegal gains or property")),
-    ("suspension", _("Suspension of production or business")),
-    ("licence_revocation", _("Suspension or revocation of a licence")),
-    ("closure", _("Closure")),
-]
+PENALTY_KIND_CHOICES = [("", "—"), *PenaltyKind.choices]
 
 ACTION_LABELS = {
     "approve_filing": _("Approve filing"),

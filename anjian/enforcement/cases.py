@@ -35,6 +35,7 @@ from anjian.enforcement.models import (
     LegalBasis,
     PartyKind,
     Penalty,
+    PenaltyKind,
     Procedure,
     Violation,
 )
@@ -155,7 +156,7 @@ def _proposed(case: Case) -> list[rules.ProposedPenalty]:
 
 
 def _penalty_text(case: Case) -> str:
-    labels = dict(Penalty._meta.get_field("kind").choices)
+    labels = dict(PenaltyKind.choices)
     parts = []
     for p in Penalty.objects.filter(violation__case=case).order_by("violation__order", "id"):
         label = str(labels[p.kind])
@@ -434,14 +435,12 @@ def owed(case: Case, on: datetime.date) -> tuple[Decimal, Decimal]:
     if case.fine <= 0 or case.served_on is None:
         return Decimal(0), Decimal(0)
     version = _version(case)
-    due = case.served_on + datetime.timedelta(days=version.payment_days)
-    extra = rules.surcharge(case.fine, due, case.paid_on or on, version)
+    extra = rules.surcharge(case.fine, rules.payment_due(case.served_on, version), case.paid_on or on, version)
     return max(case.fine + extra - case.paid, Decimal(0)), extra
 
 
 def _payment_overdue(case: Case, day: datetime.date) -> bool:
-    version = _version(case)
-    return case.served_on is not None and day > case.served_on + datetime.timedelta(days=version.payment_days)
+    return case.served_on is not None and day > rules.payment_due(case.served_on, _version(case))
 
 
 def case_transition(actor, case: Case, *, action: str, at: datetime.datetime | None = None, data: dict | None = None):
@@ -613,7 +612,7 @@ def _request_hearing(actor, case, day, data):
     version = _version(case)
     if not case.hearing_eligible:
         raise DomainError("hearing_not_available", field="action", status=409)
-    due = case.notice_served_on + datetime.timedelta(days=version.hearing_request_days)
+    due = rules.hearing_request_due(case.notice_served_on, version)
     if day > due:
         raise DomainError("hearing_request_late", field="at", days=version.hearing_request_days, due=due)
     case.hearing_requested_on = day
@@ -626,7 +625,7 @@ def _schedule_hearing(actor, case, day, data):
     except ValueError:
         raise DomainError("required", field="data.hearing_date") from None
     version = _version(case)
-    if (hearing_date - day).days < version.hearing_notice_days:
+    if rules.hearing_notice_problem(day, hearing_date, version):
         raise DomainError("hearing_notice_too_short", field="data.hearing_date", days=version.hearing_notice_days)
     case.hearing_date = hearing_date
     return {"hearing_date": hearing_date.isoformat(), "hearing_place": _text(data, "place", "data.place")}
@@ -641,9 +640,10 @@ def _hold_hearing(actor, case, day, data):
 def _decide(actor, case, day, data):
     version = _version(case)
     if case.state == CaseState.NOTICE_SERVED:
-        window_end = case.notice_served_on + datetime.timedelta(days=version.hearing_request_days)
-        if day <= window_end and str(data.get("waived") or "").lower() not in ("1", "true", "yes", "on"):
-            raise DomainError("decision_before_window", field="at", due=window_end)
+        waived = str(data.get("waived") or "").lower() in ("1", "true", "yes", "on")
+        if rules.decision_window_problem(case.notice_served_on, day, waived, version):
+            due = rules.hearing_request_due(case.notice_served_on, version)
+            raise DomainError("decision_before_window", field="at", due=due)
     if case.hearing_eligible and not case.discussed:
         raise DomainError("discussion_required", field="action", status=409)
     case.outcome = CaseOutcome.PENALTY

@@ -481,20 +481,20 @@ class Violation(models.Model):
         ordering = ["case", "order"]
 
 
+class PenaltyKind(models.TextChoices):
+    """The kinds of rules.PENALTY_KINDS, with their names (Administrative Penalty Law Art. 9)."""
+
+    WARNING = "warning", _("Warning")
+    FINE = "fine", _("Fine")
+    CONFISCATION = "confiscation", _("Confiscation of illegal gains or property")
+    SUSPENSION = "suspension", _("Suspension of production or business")
+    LICENCE_REVOCATION = "licence_revocation", _("Suspension or revocation of a licence")
+    CLOSURE = "closure", _("Closure")
+
+
 class Penalty(models.Model):
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="penalties")
-    kind = models.CharField(
-        _("penalty kind"),
-        max_length=20,
-        choices=[
-            ("warning", _("Warning")),
-            ("fine", _("Fine")),
-            ("confiscation", _("Confiscation of illegal gains or property")),
-            ("suspension", _("Suspension of production or business")),
-            ("licence_revocation", _("Suspension or revocation of a licence")),
-            ("closure", _("Closure")),
-        ],
-    )
+    kind = models.CharField(_("penalty kind"), max_length=20, choices=PenaltyKind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
 

@@ -322,27 +322,33 @@ def surcharge(fine: Decimal, due: datetime.date, paid_on: datetime.date, version
     return min(extra, fine) if version.surcharge_capped else extra
 
 
+CASE_STATES = (
+    "filing",
+    "investigating",
+    "reviewing",
+    "reviewed",
+    "notified",
+    "notice_served",
+    "hearing_requested",
+    "hearing_scheduled",
+    "heard",
+    "decided",
+    "served",
+    "paid",
+    "enforcement",
+    "closed",
+)
+# The stages before a decision (the decision deadline may be extended in any of them) and after it.
+BEFORE_DECISION = frozenset(CASE_STATES[1 : CASE_STATES.index("decided")])
+DECIDED = frozenset({"decided", "served", "paid", "enforcement", "closed"})
+
 # The general procedure: which action moves a case from which states to which,
 # who may take it (handle: the case's officers; approve: the bureau's heads;
 # review: the legal officer), and the document it writes.
 CASE_ACTIONS = {
     "approve_filing": ({"filing"}, "investigating", "approve", "case_filing"),
     "refuse_filing": ({"filing"}, "closed", "approve", "case_filing"),
-    "extend": (
-        {
-            "investigating",
-            "reviewing",
-            "reviewed",
-            "notified",
-            "notice_served",
-            "hearing_requested",
-            "hearing_scheduled",
-            "heard",
-        },
-        None,
-        "approve",
-        None,
-    ),
+    "extend": (BEFORE_DECISION, None, "approve", None),
     "submit_review": ({"investigating"}, "reviewing", "handle", None),
     "return_investigation": ({"reviewing"}, "investigating", "review", None),
     "review": ({"reviewing"}, "reviewed", "review", "case_handling"),
@@ -361,26 +367,10 @@ CASE_ACTIONS = {
     "remind": ({"served"}, None, "handle", "payment_reminder"),
     "apply_enforcement": ({"served"}, "enforcement", "approve", "enforcement_application"),
     "close": ({"served", "paid", "enforcement"}, "closed", "approve", "case_closing"),
-    "disclose": ({"decided", "served", "paid", "enforcement", "closed"}, None, "handle", None),
-    "change_decision": ({"decided", "served", "paid", "enforcement", "closed"}, None, "approve", "penalty_decision"),
-    "revoke_decision": ({"decided", "served", "paid", "enforcement", "closed"}, "closed", "approve", None),
+    "disclose": (DECIDED, None, "handle", None),
+    "change_decision": (DECIDED, None, "approve", "penalty_decision"),
+    "revoke_decision": (DECIDED, "closed", "approve", None),
 }
-CASE_STATES = (
-    "filing",
-    "investigating",
-    "reviewing",
-    "reviewed",
-    "notified",
-    "notice_served",
-    "hearing_requested",
-    "hearing_scheduled",
-    "heard",
-    "decided",
-    "served",
-    "paid",
-    "enforcement",
-    "closed",
-)
 OPEN_CASE_STATES = tuple(s for s in CASE_STATES if s != "closed")
 
 
@@ -431,6 +421,38 @@ class Deadline:
     done_on: datetime.date | None
 
 
+def hearing_request_due(notice_served_on: datetime.date, version: PenaltyRules) -> datetime.date:
+    """The last day to ask for a hearing (Art. 64), also the end of the statement and defence period."""
+    return notice_served_on + datetime.timedelta(days=version.hearing_request_days)
+
+
+def payment_due(served_on: datetime.date, version: PenaltyRules) -> datetime.date:
+    """The last day to pay (Art. 67): the surcharge runs from the day after."""
+    return served_on + datetime.timedelta(days=version.payment_days)
+
+
+def hearing_notice_problem(told_on: datetime.date, hearing_date: datetime.date, version: PenaltyRules) -> str | None:
+    """Art. 64: the party is told of the hearing at least 7 days before it."""
+    if (hearing_date - told_on).days < version.hearing_notice_days:
+        return "hearing_notice_too_short"
+    return None
+
+
+def decision_window_problem(
+    notice_served_on: datetime.date, day: datetime.date, waived: bool, version: PenaltyRules
+) -> str | None:
+    """No decision while the party may still state its case or ask for a hearing, unless it waived that."""
+    if day <= hearing_request_due(notice_served_on, version) and not waived:
+        return "decision_before_window"
+    return None
+
+
+def deadline_overdue(deadline: "Deadline", today: datetime.date) -> bool:
+    """Still to meet and past its day (a hearing request is the party's right, never the bureau's lateness).
+    The query twin is selectors.filter_cases(due="overdue") on the stored next deadline."""
+    return deadline.met is None and deadline.kind != "hearing_request" and today > deadline.due
+
+
 def _deadline(kind: str, due: datetime.date, done_on: datetime.date | None) -> Deadline:
     return Deadline(kind, due, None if done_on is None else done_on <= due, done_on)
 
@@ -439,7 +461,7 @@ def case_deadlines(case: CaseDates, version: PenaltyRules) -> list[Deadline]:
     """Each deadline once the step that starts it has happened, and whether it was met."""
     out = []
     if case.hearing_eligible and case.notice_served_on:
-        due = case.notice_served_on + datetime.timedelta(days=version.hearing_request_days)
+        due = hearing_request_due(case.notice_served_on, version)
         out.append(_deadline("hearing_request", due, case.hearing_requested_on))
     if case.procedure == "general" and case.filed_on:
         days = version.decision_days + (version.extension_days if case.extended else 0)
@@ -448,8 +470,7 @@ def case_deadlines(case: CaseDates, version: PenaltyRules) -> list[Deadline]:
         due = case.decided_on + datetime.timedelta(days=version.service_days)
         out.append(_deadline("service", due, case.served_on))
     if case.served_on and case.fine > 0:
-        due = case.served_on + datetime.timedelta(days=version.payment_days)
-        out.append(_deadline("payment", due, case.paid_on))
+        out.append(_deadline("payment", payment_due(case.served_on, version), case.paid_on))
     if case.disclosure_due:
         out.append(_deadline("disclosure", case.disclosure_due, case.disclosed_on))
     return out

@@ -146,3 +146,28 @@ def test_every_action_moves_only_from_its_stages():
     for _action, (sources, target, who, _doc) in rules.CASE_ACTIONS.items():
         assert set(sources) <= set(rules.CASE_STATES) and (target is None or target in rules.CASE_STATES)
         assert who in ("handle", "approve", "review")
+
+
+def test_the_models_choices_are_the_rules_own():
+    from anjian.enforcement.models import CaseState, PenaltyKind
+
+    assert tuple(CaseState.values) == rules.CASE_STATES
+    assert tuple(PenaltyKind.values) == rules.PENALTY_KINDS
+    assert {
+        "investigating", "reviewing", "reviewed", "notified", "notice_served", "hearing_requested",
+        "hearing_scheduled", "heard",
+    } == rules.BEFORE_DECISION  # fmt: skip
+
+
+def test_the_statement_window_and_the_hearing_notice():
+    served = D(2026, 1, 27)
+    assert rules.hearing_request_due(served, NEW) == D(2026, 2, 1)
+    assert rules.decision_window_problem(served, D(2026, 2, 1), False, NEW) == "decision_before_window"
+    assert rules.decision_window_problem(served, D(2026, 2, 2), False, NEW) is None
+    assert rules.decision_window_problem(served, D(2026, 1, 28), True, NEW) is None
+    assert rules.hearing_notice_problem(D(2026, 1, 30), D(2026, 2, 5), NEW) == "hearing_notice_too_short"
+    assert rules.hearing_notice_problem(D(2026, 1, 30), D(2026, 2, 6), NEW) is None
+    assert rules.payment_due(D(2026, 3, 17), NEW) == D(2026, 4, 1)
+    pending = rules.Deadline("payment", D(2026, 4, 1), None, None)
+    assert not rules.deadline_overdue(pending, D(2026, 4, 1)) and rules.deadline_overdue(pending, D(2026, 4, 2))
+    assert not rules.deadline_overdue(rules.Deadline("hearing_request", D(2026, 1, 1), None, None), D(2026, 4, 2))
