@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.core.errors import DomainError, NotFound
+from anjian.core.errors import DomainError
 from anjian.core.forms import apply_domain_error
 from anjian.core.models import Organisation, OrganisationKind
 from anjian.core.views import forbidden, form_page
@@ -17,6 +17,7 @@ from anjian.enforcement import cases, rules, selectors
 from anjian.enforcement.case_api import register_response
 from anjian.enforcement.case_forms import ACTION_LABELS, CaseForm, EvidenceForm, StepForm, ViolationForm
 from anjian.enforcement.models import CaseState, Procedure
+from anjian.enforcement.views import _get
 from anjian.enterprises.selectors import get_enterprise_for
 
 DEADLINE_LABELS = {
@@ -26,13 +27,6 @@ DEADLINE_LABELS = {
     "payment": gettext_lazy("Payment"),
     "disclosure": gettext_lazy("Public disclosure"),
 }
-
-
-def _get(getter, person, pk):
-    try:
-        return getter(person, pk)
-    except NotFound:
-        raise Http404 from None
 
 
 @login_required
@@ -139,7 +133,7 @@ def case_detail(request, case_id):
     owed, surcharge = cases.owed(case, today)
     deadlines = [
         {"kind": d.kind, "label": DEADLINE_LABELS[d.kind], "due": d.due, "met": d.met, "done_on": d.done_on,
-         "overdue": d.met is None and d.due < today and d.kind != "hearing_request"}
+         "overdue": rules.deadline_overdue(d, today)}
         for d in cases.deadlines(case)
     ]  # fmt: skip
     context = {
@@ -205,9 +199,5 @@ def public_penalties(request, organisation_id):
     page = Paginator(selectors.disclosed_penalties(bureau, today), 50).get_page(request.GET.get("page"))
     for case in page:
         case.masked_id = rules.mask_id_number(case.party_id_number) if case.party_kind == "individual" else ""
-        case.decision_number = (
-            case.documents.filter(kind="penalty_decision")
-            .order_by("-issued_at", "-id")
-            .values_list("number", flat=True)
-        ).first()
+        case.decision_number = case.decisions[0].number if case.decisions else ""  # the latest, as changed
     return render(request, "enforcement/public_penalties.html", {"bureau": bureau, "page": page, "today": today})

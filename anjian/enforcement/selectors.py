@@ -1,7 +1,7 @@
 """Every read of enforcement, scoped to the person's jurisdiction."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from anjian.core.errors import NotFound
@@ -252,7 +252,14 @@ def disclosed_penalties(organisation, today=None):
             decided_on__gte=since,
         )  # fmt: skip
         .select_related("enterprise")
-        .prefetch_related("violations")
+        .prefetch_related(
+            "violations",
+            Prefetch(
+                "documents",
+                queryset=Document.objects.filter(kind="penalty_decision").order_by("-issued_at", "-id"),
+                to_attr="decisions",
+            ),
+        )
         .order_by("-decided_on", "-created_at")
     )
 

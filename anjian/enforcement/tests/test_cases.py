@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import time_machine
+from django.utils.translation import gettext, override
 from openpyxl import load_workbook
 
 from anjian.enforcement.models import Case, CaseStep, Document
@@ -377,9 +378,12 @@ def test_changed_and_revoked_decisions_show_as_such_and_individuals_are_masked(b
     assert "次仁多吉" in page and "110105********002X" in page
     assert "11010519491231002X" not in page and "北京中路" not in page
     assert decisions[1].number in page
+    with override("zh-hans"):
+        changed, revoked = gettext("Changed"), gettext("Revoked")
+    assert f'<span class="badge off">{changed}</span>' in page
     step(api, world.lhasa_leader, case["id"], "revoke_decision", "2026-02-02", reason="法院判决撤销")
-    page = client.get(f"/public/penalties/{world.lhasa.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Revoked" in page or "撤销" in page
+    page = client.get(f"/public/penalties/{world.lhasa.pk}/").content.decode()
+    assert f'<span class="badge off">{revoked}</span>' in page and changed not in page
 
 
 def test_bad_party_identity_is_refused(bureau, api):
@@ -506,3 +510,18 @@ def test_a_time_without_offset_is_read_in_the_platforms_zone_and_absurd_amounts_
         [{"basis_text": "x", "facts": "y", "penalties": [{"kind": "fine", "amount": "1e15"}]}],
     )
     assert huge.status_code == 400 and huge.json()["field"] == "violations[0].penalties[0].amount"
+
+
+def test_ids_too_large_for_the_database_are_not_found(bureau, api, client):
+    world, units = bureau
+    case = open_case(api, world, units[0])
+    huge = 2**70
+    inspector = api(world.lhasa_inspector)
+    assert inspector.get(f"/api/v1/cases/{case['id']}/documents/{huge}.pdf").status_code in (404, 422)
+    assert inspector.delete(f"/api/v1/cases/{case['id']}/violations/{huge}").status_code in (404, 422)
+    response = client.post(
+        f"/api/v1/cases/{case['id']}/evidence",
+        {"kind": "testimony", "description": "x", "collected_on": "2026-01-05", "violation": str(huge)},
+        headers=inspector.headers,
+    )
+    assert response.status_code in (400, 422) and response.json()["field"]
