@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from anjian.core.audit import audit_record, snapshot
 from anjian.core.calendar import add_working_days
@@ -95,9 +96,12 @@ def _text(data: dict, name: str, field: str | None = None, *, required: bool = T
 
 
 # ------------------------------------------------------------------ violations
-def _clean_violations(case_party_kind: str, violations: list[dict], prefix: str = "violations") -> list[dict]:
+def _clean_violations(
+    case_party_kind: str, act_date: datetime.date, violations: list[dict], prefix: str = "violations"
+) -> list[dict]:
     """Each violation: its legal basis (a known article or the article as written), facts, penalties.
-    Fines are checked against the range the known basis allows for the party."""
+    A known basis must be in force on the day of the act; fines are checked against the range it allows
+    for the party."""
     bases = {b.code: b for b in LegalBasis.objects.filter(code__in=[v.get("basis") for v in violations if v])}
     clean = []
     for i, raw in enumerate(violations):
@@ -107,6 +111,8 @@ def _clean_violations(case_party_kind: str, violations: list[dict], prefix: str 
             basis = bases.get(raw["basis"])
             if basis is None:
                 raise DomainError("basis_unknown", field=f"{field}.basis", code=raw["basis"])
+            if basis.effective_from > act_date:
+                raise DomainError("basis_not_in_force", field=f"{field}.basis", date=basis.effective_from)
         basis_text = str(raw.get("basis_text") or "").strip() or (f"{basis.law}{basis.article}" if basis else "")
         if not basis_text:
             raise DomainError("required", field=f"{field}.basis_text")
@@ -156,10 +162,12 @@ def _proposed(case: Case) -> list[rules.ProposedPenalty]:
 
 
 def _penalty_text(case: Case) -> str:
-    labels = dict(PenaltyKind.choices)
+    """The penalty as the decision states it: in Chinese, the language of the decision, whoever records it."""
+    with override("zh-hans"):
+        labels = {value: str(label) for value, label in PenaltyKind.choices}
     parts = []
     for p in Penalty.objects.filter(violation__case=case).order_by("violation__order", "id"):
-        label = str(labels[p.kind])
+        label = labels[p.kind]
         parts.append(f"{label} {p.amount:,.2f}" if p.amount is not None else label)
     return "; ".join(parts)[:500]
 
@@ -228,7 +236,7 @@ def case_open(
         if origin is not None and origin.enterprise_id != enterprise.pk:
             raise DomainError("document_other_unit", field=name)
     officers = _check_inspectors(actor, enterprise, investigators, timezone.localdate(at))
-    clean = _clean_violations(party_kind, violations or [])
+    clean = _clean_violations(party_kind, act_date, violations or [])
     case = Case(
         id=id or uuid.uuid4(),
         organisation=actor.organisation,
@@ -318,7 +326,7 @@ def violation_add(actor, case: Case, violations: list[dict]) -> list[Violation]:
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state not in (CaseState.FILING, CaseState.INVESTIGATING) or locked.procedure != Procedure.GENERAL:
             raise DomainError("case_not_investigating", field="violations", status=409)
-        clean = _clean_violations(locked.party_kind, violations)
+        clean = _clean_violations(locked.party_kind, locked.act_date, violations)
         if not clean:
             raise DomainError("required", field="violations")
         _save_violations(locked, clean)

@@ -46,6 +46,7 @@ MESSAGES = {
     "step_before_previous": _("A step cannot be dated before the step before it."),
     "case_not_investigating": _("Violations and evidence are added while the case is being investigated."),
     "basis_unknown": _("There is no legal basis %(code)s."),
+    "basis_not_in_force": _("This legal basis is in force from %(date)s, after the date of the violation."),
     "basis_not_for_party": _("This legal basis provides no fine for this kind of party."),
     "penalty_kind_unknown": _(
         "The penalty kind is not one of warning, fine, confiscation, suspension, licence revocation or closure."

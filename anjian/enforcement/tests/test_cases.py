@@ -525,3 +525,22 @@ def test_ids_too_large_for_the_database_are_not_found(bureau, api, client):
         headers=inspector.headers,
     )
     assert response.status_code in (400, 422) and response.json()["field"]
+
+
+def test_a_basis_is_judged_by_the_day_of_the_act_and_the_penalty_reads_in_chinese(bureau, api):
+    world, units = bureau
+    response = api(world.lhasa_inspector).post("/api/v1/cases", {
+        "enterprise": units[0].pk, "summary": "x", "act_date": "2021-08-31",
+        "investigators": ["lhasa-inspector", "lhasa-inspector-2"],
+        "violations": [{"basis": "WSL2021-99", "facts": "y", "penalties": [{"kind": "fine", "amount": "1000"}]}],
+    })  # fmt: skip
+    assert response.status_code == 400 and response.json()["code"] == "basis_not_in_force"
+    assert response.json()["field"] == "violations[0].basis"
+    case = open_case(api, world, units[0])
+    step(api, world.lhasa_leader, case["id"], "approve_filing", "2026-01-06")
+    step(api, world.lhasa_inspector, case["id"], "submit_review", "2026-01-07")
+    english = api(world.lhasa_legal, language="en").post(
+        f"/api/v1/cases/{case['id']}/transitions",
+        {"action": "review", "at": at("2026-01-08"), "data": {"opinion": "ok"}},
+    )
+    assert english.json()["penalty_text"] == "罚款 50,000.00"
