@@ -49,7 +49,6 @@ def case_list(request):
         "count_overdue": selectors.filter_cases(visible, due="overdue", today=today).count(),
         "deadline_labels": DEADLINE_LABELS,
         "today": today,
-        "can_open": "handle" in cases.capabilities(request.user),
         "years": range(today.year, today.year - 6, -1),
     }
     return render(request, "enforcement/case_list.html", context)
