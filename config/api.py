@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import SessionAuth
 
+from anjian.accidents.api import router as accidents_router
 from anjian.core.api import router as core_router
 from anjian.core.auth import TokenAuth
 from anjian.core.errors import MESSAGES, DomainError, FormErrors
@@ -58,6 +59,7 @@ api.add_router("/", core_router)
 api.add_router("/", enterprises_router)
 api.add_router("/", enforcement_router)
 api.add_router("/", case_router)
+api.add_router("/", accidents_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

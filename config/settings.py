@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "anjian.core",
     "anjian.enterprises",
     "anjian.enforcement",
+    "anjian.accidents",
+    "anjian.indicators",
 ]
 
 MIDDLEWARE = [

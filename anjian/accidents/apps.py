@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccidentsConfig(AppConfig):
+    name = "anjian.accidents"
+    label = "accidents"
+    verbose_name = _("Accidents")
+
+    def ready(self) -> None:
+        from anjian.accidents.errors import MESSAGES
+        from anjian.core.errors import register_messages
+
+        register_messages(MESSAGES)
