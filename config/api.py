@@ -23,6 +23,7 @@ from anjian.core.errors import MESSAGES, DomainError, FormErrors
 from anjian.enforcement.api import router as enforcement_router
 from anjian.enforcement.case_api import router as case_router
 from anjian.enterprises.api import router as enterprises_router
+from anjian.indicators.api import router as indicators_router
 
 
 def _contains_nul(value) -> bool:
@@ -60,6 +61,7 @@ api.add_router("/", enterprises_router)
 api.add_router("/", enforcement_router)
 api.add_router("/", case_router)
 api.add_router("/", accidents_router)
+api.add_router("/", indicators_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

@@ -291,6 +291,9 @@ def accident_record(
             accident.save(force_insert=True)
             _save_chain(accident, steps, version)
             accident.save(update_fields=["awaiting_division", "awaiting_due"])
+            from anjian.indicators.services import supersede_returns_for
+
+            supersede_returns_for(accident)  # the report counts now, not a return of the same cell
             CasualtyUpdate.objects.create(
                 accident=accident,
                 kind=FigureKind.INITIAL,
@@ -435,7 +438,11 @@ def casualty_update(
         raise DomainError("update_in_future", field="as_of")
     version = _version(accident)
     with transaction.atomic():
-        locked = Accident.objects.select_for_update().select_related("division__parent__parent").get(pk=accident.pk)
+        locked = (
+            Accident.objects.select_for_update(of=("self",))
+            .select_related("division__parent__parent")
+            .get(pk=accident.pk)
+        )
         last = locked.figures.order_by("-as_of").first()
         if last is not None and as_of < last.as_of:
             raise DomainError(

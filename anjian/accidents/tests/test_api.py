@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from anjian.accidents.models import Accident, CasualtyUpdate, ReportStep
 from anjian.core.models import AuditEntry
-from conftest import make_bureau, make_person
+from conftest import make_person
 
 pytestmark = pytest.mark.django_db
 

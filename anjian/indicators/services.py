@@ -1,0 +1,329 @@
+"""Writes of statistics: aggregate returns (entered or imported), denominators, control targets. Each audited."""
+
+import csv
+import functools
+import io
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from anjian.accidents import rules as accident_rules
+from anjian.core.audit import audit_record, snapshot
+from anjian.core.context import current_ip
+from anjian.core.errors import DomainError, FormErrors, PermissionDenied
+from anjian.core.models import AuditAction, Division, OrganisationKind
+from anjian.core.rules import division_prefix
+from anjian.core.scope import scope_for
+from anjian.indicators.models import AggregateReturn, ControlTarget, Denominator
+
+MANAGE = "indicators.manage_statistics"
+FIRST_YEAR = 1949
+RETURN_COUNTS = (
+    "accidents",
+    "larger_accidents",
+    "deaths",
+    "missing",
+    "serious_injuries",
+    "minor_injuries",
+    "coal_deaths",
+)
+RETURN_COLUMNS = ("division", "year", "month", "sector", *RETURN_COUNTS, "direct_loss_yuan", "source")
+
+
+def _manager(actor):
+    organisation = actor.organisation
+    if organisation is None or organisation.kind != OrganisationKind.BUREAU or not actor.has_perm(MANAGE):
+        raise PermissionDenied()
+    return organisation
+
+
+@functools.cache
+def division_changes() -> dict[str, str]:
+    """Old code → today's code (data/division_changes.csv beside the division list)."""
+    path = Path(settings.DIVISIONS_CSV).with_name("division_changes.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {row["old_code"].strip(): row["new_code"].strip() for row in csv.DictReader(handle)}
+
+
+def current_division(code: str, field: str = "division") -> Division:
+    """Today's division for a code, old codes included: a 2012 figure of 542300 counts for 540200."""
+    code = (code or "").strip()
+    division = Division.objects.filter(code=division_changes().get(code, code)).first()
+    if division is None:
+        raise DomainError("division_unknown", field=field, code=code[:6])
+    return division
+
+
+def _in_scope(actor, division: Division, field: str = "division") -> None:
+    if not scope_for(actor).contains_division(division.code):
+        raise DomainError("division_out_of_scope", field=field, code=division.code)
+
+
+def _year_month(year, month) -> tuple[int, int | None]:
+    today = timezone.localdate()
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= today.year:
+        raise DomainError("year_invalid", field="year", first=FIRST_YEAR, last=today.year)
+    if month is not None:
+        if not isinstance(month, int) or not 1 <= month <= 12:
+            raise DomainError("month_invalid", field="month")
+        if (year, month) > (today.year, today.month):
+            raise DomainError("period_in_future", field="month")
+    return year, month
+
+
+def _cell_q(division: Division, year: int, month: int | None, sector: str) -> Q:
+    """Returns that overlap a cell: the same sector, a division above or below, the same months."""
+    prefix = division_prefix(division.code)
+    ancestors = [division.code]
+    node = division.parent
+    while node is not None:
+        ancestors.append(node.code)
+        node = node.parent
+    place = Q(division_id__in=ancestors) | Q(division__code__startswith=prefix)
+    months = Q(year=year) & (Q(month__isnull=True) | Q(month=month) if month is not None else Q())
+    return place & months & Q(sector=sector)
+
+
+def _records_in_cell(division: Division, year: int, month: int | None, sector: str) -> bool:
+    import zoneinfo
+    from datetime import datetime
+
+    from django.conf import settings
+
+    from anjian.accidents.models import Accident
+
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = datetime(year, month or 1, 1, tzinfo=tz)
+    end = datetime(year + (month in (None, 12)), (month % 12 + 1) if month else 1, 1, tzinfo=tz)
+    return Accident.objects.filter(
+        division__code__startswith=division_prefix(division.code),
+        sector=sector,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    ).exists()
+
+
+def return_clean(actor, data: dict) -> dict:
+    """One return, checked: every problem names its field."""
+    division = current_division(str(data.get("division", "")))
+    _in_scope(actor, division)
+    year, month = _year_month(data.get("year"), data.get("month"))
+    sector = data.get("sector")
+    if sector not in accident_rules.SECTORS:
+        raise DomainError("sector_unknown", field="sector", sector=sector)
+    cleaned = {"division": division, "division_code": str(data["division"]).strip(), "year": year, "month": month}
+    cleaned["sector"] = sector
+    for name in RETURN_COUNTS:
+        value = data.get(name) or 0
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise DomainError("invalid", field=name)
+        if value < 0:
+            raise DomainError("count_negative", field=name)
+        cleaned[name] = value
+    if cleaned["larger_accidents"] > cleaned["accidents"]:
+        raise DomainError("larger_above_total", field="larger_accidents")
+    if cleaned["coal_deaths"] > cleaned["deaths"] or (cleaned["coal_deaths"] and sector != accident_rules.INDUSTRIAL):
+        raise DomainError("coal_deaths_invalid", field="coal_deaths")
+    try:
+        loss = Decimal(str(data.get("direct_loss_yuan") or 0))
+    except InvalidOperation:
+        raise DomainError("invalid", field="direct_loss_yuan") from None
+    if not loss.is_finite() or loss >= Decimal(10) ** 13:
+        raise DomainError("invalid", field="direct_loss_yuan")
+    if loss < 0:
+        raise DomainError("count_negative", field="direct_loss_yuan")
+    cleaned["direct_loss_yuan"] = loss.quantize(Decimal("0.01"))
+    cleaned["source"] = str(data.get("source") or "").strip()[:300]
+    return cleaned
+
+
+def _store_return(actor, organisation, cleaned: dict) -> tuple[AggregateReturn, bool]:
+    division, year, month, sector = cleaned["division"], cleaned["year"], cleaned["month"], cleaned["sector"]
+    same = AggregateReturn.objects.filter(division=division, year=year, month=month, sector=sector).first()
+    overlapping = AggregateReturn.objects.filter(_cell_q(division, year, month, sector))
+    if same is not None:
+        overlapping = overlapping.exclude(pk=same.pk)
+    clash = overlapping.first()
+    if clash is not None:
+        raise DomainError(
+            "return_overlaps",
+            field="division",
+            code=clash.division_id,
+            period=f"{clash.year}" + (f"-{clash.month:02d}" if clash.month else ""),
+        )
+    fields = {k: v for k, v in cleaned.items() if k not in ("division",)}
+    fields["superseded"] = _records_in_cell(division, year, month, sector)
+    before = snapshot(same) if same else None
+    if same is None:
+        record = AggregateReturn.objects.create(
+            division=division, organisation=organisation, entered_by=actor, **fields
+        )
+    else:
+        for name, value in fields.items():
+            setattr(same, name, value)
+        same.entered_by, same.entered_at, same.organisation = actor, timezone.now(), organisation
+        same.save()
+        record = same
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if same is None else AuditAction.UPDATE,
+        instance=record,
+        object_repr=f"{division.code} {year}-{month or ''} {sector}",
+        before=before,
+        after=snapshot(record),
+        ip=current_ip(),
+        division_code=division.code,
+        organisation_id=organisation.pk,
+    )
+    return record, same is None
+
+
+def return_save(actor, data: dict) -> tuple[AggregateReturn, bool]:
+    """Enter the figures of one cell (division, year, month or whole year, sector); the same cell again replaces it."""
+    organisation = _manager(actor)
+    cleaned = return_clean(actor, data)
+    with transaction.atomic():
+        return _store_return(actor, organisation, cleaned)
+
+
+def returns_save_many(actor, rows: list[dict]) -> list[AggregateReturn]:
+    """Several returns, all or nothing: every bad row is reported with its line."""
+    organisation = _manager(actor)
+    errors, cleaned_rows = [], []
+    for line, row in enumerate(rows, start=1):
+        try:
+            cleaned_rows.append(return_clean(actor, row))
+        except DomainError as error:
+            errors.append((f"{line}.{error.field}" if error.field else str(line), error.code, error.message))
+    if errors:
+        raise FormErrors(errors)
+    saved = []
+    with transaction.atomic():
+        for line, cleaned in enumerate(cleaned_rows, start=1):
+            try:
+                saved.append(_store_return(actor, organisation, cleaned)[0])
+            except DomainError as error:
+                raise FormErrors([(f"{line}.{error.field}", error.code, error.message)]) from None
+    return saved
+
+
+def parse_returns_file(name: str, content: bytes) -> list[dict]:
+    """Rows of a returns spreadsheet: xlsx, or csv in UTF-8 or GB18030, with the RETURN_COLUMNS header."""
+    if name.lower().endswith(".xlsx"):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+        except Exception:  # noqa: BLE001 (calamine raises its own errors for anything unreadable)
+            raise DomainError("file_unreadable", field="file") from None
+        table = [[("" if c is None else c) for c in row] for row in sheet]
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise DomainError("file_unreadable", field="file")
+        table = list(csv.reader(io.StringIO(text)))
+    if not table:
+        raise DomainError("file_empty", field="file")
+    header = [str(h).strip() for h in table[0]]
+    missing = [c for c in ("division", "year", "sector", "accidents", "deaths") if c not in header]
+    if missing:
+        raise DomainError("file_columns_missing", field="file", columns=", ".join(missing))
+    rows = []
+    for values in table[1:]:
+        if not any(str(v).strip() for v in values):
+            continue
+        row = dict(zip(header, values, strict=False))
+        for name in ("year", "month", *RETURN_COUNTS):
+            raw = row.get(name, "")
+            if isinstance(raw, float) and raw.is_integer():
+                raw = int(raw)
+            text = str(raw).strip()
+            row[name] = int(text) if text.lstrip("-").isdigit() else (None if text == "" else text)
+        row["division"] = str(row.get("division", "")).strip().split(".")[0]
+        rows.append(row)
+    return rows
+
+
+def supersede_returns_for(accident) -> int:
+    """An individual report now exists in these cells: their returns stop counting (no double counting)."""
+    local = timezone.localtime(accident.occurred_at)
+    return AggregateReturn.objects.filter(
+        _cell_q(accident.division, local.year, local.month, accident.sector), superseded=False
+    ).update(superseded=True)
+
+
+DENOMINATOR_FIELDS = ("gdp_100m_yuan", "imc_workers", "motor_vehicles", "coal_output_tonnes")
+
+
+def denominator_save(actor, *, division: str, year: int, source: str = "", **values) -> Denominator:
+    """Enter the denominators of a division and year; a value left out keeps what is there; zero is refused."""
+    organisation = _manager(actor)
+    place = current_division(division)
+    _in_scope(actor, place)
+    _year_month(year, None)
+    given = {k: v for k, v in values.items() if k in DENOMINATOR_FIELDS and v is not None}
+    if not given:
+        raise DomainError("denominator_empty", field="gdp_100m_yuan")
+    for name, value in given.items():
+        if Decimal(str(value)) <= 0:
+            raise DomainError("denominator_not_positive", field=name)
+    with transaction.atomic():
+        existing = Denominator.objects.select_for_update().filter(division=place, year=year).first()
+        before = snapshot(existing) if existing else None
+        record = existing or Denominator(division=place, year=year, entered_by=actor)
+        for name, value in given.items():
+            setattr(record, name, value)
+        record.source = (source or record.source or "")[:300]
+        record.entered_by, record.entered_at = actor, timezone.now()
+        record.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE if existing else AuditAction.CREATE,
+            instance=record,
+            object_repr=f"{place.code} {year}",
+            before=before,
+            after=snapshot(record),
+            ip=current_ip(),
+            division_code=place.code,
+            organisation_id=organisation.pk,
+        )
+    return record
+
+
+def target_save(actor, *, division: str, year: int, sector: str = "", max_deaths: int) -> ControlTarget:
+    organisation = _manager(actor)
+    place = current_division(division)
+    _in_scope(actor, place)
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+        raise DomainError("year_invalid", field="year", first=FIRST_YEAR, last=timezone.localdate().year + 1)
+    if sector and sector not in accident_rules.SECTORS:
+        raise DomainError("sector_unknown", field="sector", sector=sector)
+    if not isinstance(max_deaths, int) or max_deaths < 0:
+        raise DomainError("count_negative", field="max_deaths")
+    with transaction.atomic():
+        existing = ControlTarget.objects.select_for_update().filter(division=place, year=year, sector=sector).first()
+        before = snapshot(existing) if existing else None
+        record = existing or ControlTarget(division=place, year=year, sector=sector, entered_by=actor)
+        record.max_deaths, record.entered_by, record.entered_at = max_deaths, actor, timezone.now()
+        record.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE if existing else AuditAction.CREATE,
+            instance=record,
+            object_repr=f"{place.code} {year} {sector}",
+            before=before,
+            after=snapshot(record),
+            ip=current_ip(),
+            division_code=place.code,
+            organisation_id=organisation.pk,
+        )
+    return record
