@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("anjian.core.urls")),
     path("", include("anjian.enterprises.urls")),
     path("", include("anjian.enforcement.urls")),
+    path("", include("anjian.accidents.urls")),
+    path("", include("anjian.indicators.urls")),
 ]
 
 handler404 = "anjian.core.views.not_found"

@@ -41,5 +41,6 @@ MESSAGES = {
     "date_in_future": _("The date cannot be in the future."),
     "team_required": _("Name the team leader and at least one member of the team."),
     "report_incomplete": _("The report needs its text and the direct cause (Decree 493 Art. 30)."),
+    "enterprise_unknown": _("There is no production unit with this credit code in your jurisdiction."),
     "case_unknown": _("There is no penalty case %(id)s in your jurisdiction."),
 }

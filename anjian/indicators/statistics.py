@@ -402,3 +402,21 @@ def target_progress(person, year: int, division: str = "", today=None) -> list[d
             }
         )
     return out
+
+
+def dashboard(person, year: int, division: str, through: int | None = None) -> dict:
+    """What the leaders' dashboard shows for a year to date: totals against last year, the monthly trend of this
+    year and last, the divisions below and the sectors with their changes, and the control targets."""
+    today = timezone.localdate()
+    through = through or (12 if year < today.year else today.month)
+    period = rules.year_to_date(year, through)
+    return {
+        "year": year,
+        "through": through,
+        "period": period.label(),
+        "total": table(person, period, "none", division=division)["total"],
+        "months": series_by_month(person, year, division=division),
+        "divisions": table(person, period, "division", division=division)["rows"],
+        "sectors": table(person, period, "sector", division=division)["rows"],
+        "targets": target_progress(person, year, division),
+    }
