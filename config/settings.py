@@ -202,6 +202,8 @@ PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 PENALTY_LARGE_FINE = json.loads(env_str("PENALTY_LARGE_FINE", "{}"))
 # How long a disclosed penalty decision stays on the public page [weak: credit-disclosure practice].
 PENALTY_DISCLOSURE_YEARS = env_int("PENALTY_DISCLOSURE_YEARS", 3)
+# A control target warns once deaths reach this share of the yearly cap.
+TARGET_WARN_RATIO = env_str("TARGET_WARN_RATIO", "0.8")
 
 # Security: strict in production, relaxed only where the embedded mode runs on
 # plain HTTP on localhost.

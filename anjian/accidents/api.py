@@ -70,14 +70,14 @@ class AccidentOut(Schema):
     occurred_at: datetime
     head_informed_at: datetime
     received_at: datetime
-    unit_report_due_at: datetime
-    unit_report_late: bool
-    division: str
-    division_name: str
+    unit_report_due_at: datetime = Field(alias="unit_due_at", description="an hour after the unit's head knew")
+    unit_report_late: bool = Field(alias="unit_late", description="the first bureau had the report after that hour")
+    division: str = Field(alias="division_id", description="6-digit code of the county-level division")
+    division_name: str = Field(alias="division.name")
     place: str
     lat: Decimal | None
     lon: Decimal | None
-    enterprise: int | None
+    enterprise: int | None = Field(alias="enterprise_id")
     unit_name: str
     sector: str
     industry: str
@@ -95,6 +95,10 @@ class AccidentOut(Schema):
     awaiting_due: datetime | None
     report_chain: list[StepOut]
     created_at: datetime
+
+    @staticmethod
+    def resolve_report_chain(accident) -> list[dict]:
+        return selectors.chain_rows(accident)
 
 
 class FigureOut(Schema):
@@ -137,18 +141,6 @@ class UpdateOut(Schema):
     accident: AccidentOut
 
 
-def accident_out(accident, now=None) -> dict:
-    return {
-        **{f: getattr(accident, f) for f in AccidentOut.model_fields if hasattr(accident, f) and f != "division"},
-        "division": accident.division_id,
-        "division_name": accident.division.name,
-        "enterprise": accident.enterprise_id,
-        "unit_report_due_at": accident.unit_due_at,
-        "unit_report_late": accident.unit_late,
-        "report_chain": selectors.chain_rows(accident, now),
-    }
-
-
 def figure_out(figure) -> dict:
     return {
         **{f: getattr(figure, f) for f in FigureOut.model_fields if f != "recorded_by"},
@@ -177,7 +169,7 @@ def record_accident(request, payload: AccidentIn):
     if payload.enterprise is not None:
         data["enterprise"] = get_enterprise_for(request.auth, payload.enterprise)
     accident, created = services.accident_record(request.auth, **data)
-    return (201 if created else 200), accident_out(_reload(request, accident.pk))
+    return (201 if created else 200), _reload(request, accident.pk)
 
 
 class AccidentFilter(Schema):
@@ -196,21 +188,19 @@ class AccidentFilter(Schema):
 def list_accidents(request, filters: AccidentFilter = Query(...)):
     """The accidents of the caller's area, newest first."""
     qs = selectors.filter_accidents(selectors.accidents_visible_to(request.auth), **filters.dict())
-    now = timezone.now()
-    return [accident_out(a, now) for a in selectors.with_chain(qs)]
+    return selectors.with_chain(qs)
 
 
 @router.get("/accidents/inbox", response=list[AccidentOut])
 @paginate(Page)
 def accident_inbox(request):
     """Reports the caller's bureau has and must forward, the most urgent first."""
-    now = timezone.now()
-    return [accident_out(a, now) for a in selectors.with_chain(selectors.inbox_for(request.auth))]
+    return selectors.with_chain(selectors.inbox_for(request.auth))
 
 
 @router.get("/accidents/{accident_id}", response={200: AccidentOut, **ERRORS})
 def get_accident(request, accident_id: UUID):
-    return accident_out(_reload(request, accident_id))
+    return _reload(request, accident_id)
 
 
 @router.post("/accidents/{accident_id}/forward", response={200: AccidentOut, **ERRORS})
@@ -220,7 +210,7 @@ def forward_accident(request, accident_id: UUID, payload: ForwardIn | None = Non
     _need_offset(payload.at, "at")
     accident = _reload(request, accident_id)
     services.accident_forward(request.auth, accident, to=payload.to, at=payload.at)
-    return accident_out(_reload(request, accident_id))
+    return _reload(request, accident_id)
 
 
 @router.post("/accidents/{accident_id}/casualty-updates", response={200: UpdateOut, 201: UpdateOut, **ERRORS})
@@ -233,7 +223,7 @@ def add_casualty_update(request, accident_id: UUID, payload: UpdateIn):
     update, created = services.casualty_update(request.auth, accident, **data)
     return (201 if created else 200), {
         "update": figure_out(update),
-        "accident": accident_out(_reload(request, accident_id)),
+        "accident": _reload(request, accident_id),
     }
 
 

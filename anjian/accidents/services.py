@@ -443,8 +443,9 @@ def casualty_update(
             .select_related("division__parent__parent")
             .get(pk=accident.pk)
         )
-        last = locked.figures.order_by("-as_of").first()
-        if last is not None and as_of < last.as_of:
+        last = locked.figures.order_by("-as_of", "-recorded_at").first()
+        # Pages give times to the minute: an update in the same minute as the last figures follows them.
+        if last is not None and as_of < last.as_of.replace(second=0, microsecond=0):
             raise DomainError(
                 "update_before_previous", field="as_of", at=timezone.localtime(last.as_of).strftime("%Y-%m-%d %H:%M")
             )

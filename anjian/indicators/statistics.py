@@ -381,7 +381,7 @@ def target_progress(person, year: int, division: str = "", today=None) -> list[d
     )
     if division:
         targets = targets.filter(division__code__startswith=division_prefix(division))
-    warn = Decimal(str(getattr(django_settings, "TARGET_WARN_RATIO", "0.8")))
+    warn = Decimal(str(django_settings.TARGET_WARN_RATIO))
     elapsed = rules.elapsed_share(today) if year == today.year else Decimal(1)
     out = []
     for target in targets:
