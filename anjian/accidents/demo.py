@@ -142,7 +142,9 @@ def _forward_all(accident, rng: random.Random, now) -> None:
         accident = services.accident_forward(sender, accident, at=at)
 
 
-def _record(person, rng, when, code, sector, figures, now, enterprise=None, industry="", summary="", category=""):
+def _record(
+    person, rng, when, code, sector, figures, now, enterprise=None, industry="", summary="", category="", unit=""
+):
     category = category or SECTOR_CATEGORY.get(sector) or rng.choice(INDUSTRY_CATEGORIES[industry])
     head = when + timedelta(minutes=rng.choice([3, 8, 15, 25, 40]))
     received = head + timedelta(minutes=rng.choice([15, 25, 35, 50, 55, 80]))  # now and then the unit is late
@@ -154,7 +156,7 @@ def _record(person, rng, when, code, sector, figures, now, enterprise=None, indu
         received_at=received,
         division=code,
         enterprise=enterprise,
-        unit_name=enterprise.name if enterprise else ("个人" if sector == "road_traffic" else "某个体经营户"),
+        unit_name=enterprise.name if enterprise else (unit or ("个人" if sector == "road_traffic" else "某个体经营户")),
         sector=sector,
         industry=industry,
         category=category,
@@ -287,7 +289,7 @@ def _tonight(people, fallback, units, tz, now) -> int:
         night -= timedelta(days=1)
     code = "540127"
     person = _recorder(code, people, fallback)
-    mines = units.get(code, [])
+    mines = [e for e in units.get(code, []) if "metal_nonmetal_mine" in e.category_list]
     accident = _record(
         person,
         rng,
@@ -297,6 +299,7 @@ def _tonight(people, fallback, units, tz, now) -> int:
         {"deaths": 3, "missing": 2, "serious_injuries": 4, "minor_injuries": 6, "direct_loss_yuan": Decimal("8600000")},
         now,
         enterprise=mines[0] if mines else None,
+        unit="墨竹工卡某矿业有限公司",
         industry="metal_nonmetal_mine",
         category="15",
         summary="凌晨3时许，井下发生瓦斯爆炸，3人死亡、2人下落不明，救援正在进行。",

@@ -6,9 +6,8 @@ Tibetan; the statistician edits the printed draft, not the numbers.
 
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from anjian.accidents import rules as accident_rules
 from anjian.accidents.models import Sector
@@ -35,7 +34,7 @@ def draft(person, year: int, month: int, division: str, language: str = "zh-hans
         total = statistics.table(person, period, "none", division=division)["total"]
         sectors = statistics.table(person, period, "sector", division=division)["rows"]
         divisions = statistics.table(person, period, "division", division=division)["rows"]
-        targets = statistics.target_progress(person, year, division, today=timezone.localdate())
+        targets = statistics.target_progress(person, year, division, through=month)
         paragraphs = [
             _(
                 "From January to %(month)s %(year)s, %(place)s had %(accidents)s production-safety accidents "
@@ -96,12 +95,12 @@ def draft(person, year: int, month: int, division: str, language: str = "zh-hans
                 (str(year), [series[year][m]["deaths"] if m <= month else None for m in range(1, 13)]),
             ],
             title=_("Deaths by month"),
-            unit=_("people"),
+            unit=pgettext("unit of a count", "people"),
         )
         sector_chart = charts.composition_chart(
             [(labels.get(r["key"], r["key"]), r["deaths"]) for r in sectors],
             title=_("Deaths by sector"),
-            unit=_("people"),
+            unit=pgettext("unit of a count", "people"),
             empty_text=_("No deaths."),
         )
         return {

@@ -367,13 +367,18 @@ def _denominator_out(d) -> dict | None:
     }
 
 
-def target_progress(person, year: int, division: str = "", today=None) -> list[dict]:
-    """Each control target of the year in scope: deaths so far against the cap, with its warning."""
+def target_progress(person, year: int, division: str = "", today=None, through: int | None = None) -> list[dict]:
+    """Each control target of the year in scope: deaths so far (or through a month) against the cap, with its
+    warning and the share of the year gone."""
+    import calendar
+
     from django.conf import settings as django_settings
 
     from anjian.indicators.models import ControlTarget
 
     today = today or timezone.localdate()
+    if through is not None and (year, through) < (today.year, today.month):
+        today = today.replace(year=year, month=through, day=calendar.monthrange(year, through)[1])
     through = 12 if year < today.year else today.month
     period = rules.year_to_date(year, through)
     targets = scope_for(person).filter(

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from anjian.accidents.models import Category, Industry, Sector
 from anjian.core.errors import DomainError
@@ -79,6 +79,7 @@ def dashboard(request):
     data = statistics.dashboard(request.user, f["year"], f["division"], f["through"])
     year, through = f["year"], f["through"]
     months = data["months"]
+    people = pgettext("unit of a count", "people")
     trend = charts.line_chart(
         [str(m) for m in range(1, 13)],
         [
@@ -86,7 +87,7 @@ def dashboard(request):
             (str(year), [months[year][m]["deaths"] if m <= through else None for m in range(1, 13)]),
         ],
         title=_("Deaths by month"),
-        unit=_("people"),
+        unit=people,
     )
     names = {d.code: d for d in Division.objects.filter(code__in=[r["key"] for r in data["divisions"]])}
     points = [
@@ -104,11 +105,11 @@ def dashboard(request):
         **_common(request, f),
         "data": data,
         "trend_chart": trend,
-        "map_chart": charts.division_map(points, title=_("Deaths by division"), unit=_("people")),
+        "map_chart": charts.division_map(points, title=_("Deaths by division"), unit=people),
         "sector_chart": charts.composition_chart(
             [(labels.get(r["key"], r["key"]), r["deaths"]) for r in data["sectors"]],
             title=_("Deaths by sector"),
-            unit=_("people"),
+            unit=people,
             empty_text=_("No deaths."),
         ),
         "change_chart": charts.bar_chart(
