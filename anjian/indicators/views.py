@@ -291,6 +291,16 @@ def returns_page(request):
         division="division__code",
         organisation="organisation_id",
     )
+    if request.GET.get("format") == "xlsx":
+        header = ["division", "division_code", "year", "month", "sector", "accidents", "larger_accidents", "deaths"]
+        header += ["missing", "serious_injuries", "minor_injuries", "direct_loss_yuan", "coal_deaths", "source"]
+        rows = [
+            [r.division_id, r.division_code, r.year, r.month, r.sector, r.accidents, r.larger_accidents, r.deaths]
+            + [r.missing, r.serious_injuries, r.minor_injuries, float(r.direct_loss_yuan), r.coal_deaths, r.source]
+            for r in returns
+        ]
+        # The columns of the import: a downloaded year can be corrected and imported again.
+        return xlsx_response(exports.rows_xlsx(str(f["year"]), header, rows), f"returns-{f['year']}.xlsx")
     context = {**_common(request, f), "returns": returns, "form": form, "upload": upload}
     return render(request, "indicators/returns.html", context)
 
@@ -326,6 +336,13 @@ def targets_page(request):
         )
         for t in progress
     ]
+    if request.GET.get("format") == "xlsx":
+        header = [_("Division"), _("Sector"), _("Deaths"), _("Cap"), _("Share of the cap"), _("Share of the year gone")]
+        lines = [
+            [t["name"], sector, t["deaths"], t["max_deaths"], float(t["share"] or 0), float(t["elapsed"])]
+            for t, sector, _svg in rows
+        ]
+        return xlsx_response(exports.rows_xlsx(str(f["year"]), header, lines), f"targets-{f['year']}.xlsx")
     return render(request, "indicators/targets.html", {**_common(request, f), "rows": rows, "form": form})
 
 

@@ -97,3 +97,35 @@ def test_bulletin_in_chinese_tibetan_and_pdf(client, login, filled):
     assert 'lang="bo"' in bo and bo != zh
     pdf = client.get("/statistics/bulletin.pdf", {"year": 2026, "through": 10})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_every_table_downloads(client, login, filled):
+    import io
+
+    from openpyxl import load_workbook
+
+    from anjian.indicators.services import return_save, target_save
+
+    s = filled.lhasa_statistician
+    return_save(s, {"division": "540100", "year": 2012, "sector": "fire", "accidents": 3, "deaths": 1})
+    target_save(s, division="540100", year=2026, max_deaths=9)
+    login(s)
+
+    def sheet(path, **params):
+        response = client.get(path, {**params, "format": "xlsx"})
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        return [[c.value for c in row] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+
+    accidents = sheet("/accidents/")
+    assert len(accidents) == 2 and accidents[1][3] == "单位甲" and accidents[1][8] == 4
+    returns = sheet("/statistics/returns/", year=2012)
+    assert returns[0][:3] == ["division", "division_code", "year"] and returns[1][7] == 1
+    # the download is in the columns of the import: it goes back in unchanged
+    from anjian.indicators.services import parse_returns_file
+
+    response = client.get("/statistics/returns/", {"year": 2012, "format": "xlsx"})
+    assert parse_returns_file("r.xlsx", response.content)[0]["deaths"] == 1
+    targets = sheet("/statistics/targets/", year=2026)
+    assert targets[1][2:4] == [4, 9]
+    indicators = sheet("/statistics/indicators/", year=2026)
+    assert indicators[1][1] == 4
