@@ -66,35 +66,35 @@ class StepOut(Schema):
 
 
 class AccidentOut(Schema):
-    id: UUID
-    occurred_at: datetime
-    head_informed_at: datetime
-    received_at: datetime
+    id: UUID = Field(description="the accident's id (the client's `uuid` when one was sent)")
+    occurred_at: datetime = Field(description="time of occurrence")
+    head_informed_at: datetime = Field(description="when the unit's head knew")
+    received_at: datetime = Field(description="when the first bureau had the report")
     unit_report_due_at: datetime = Field(alias="unit_due_at", description="an hour after the unit's head knew")
     unit_report_late: bool = Field(alias="unit_late", description="the first bureau had the report after that hour")
     division: str = Field(alias="division_id", description="6-digit code of the county-level division")
-    division_name: str = Field(alias="division.name")
-    place: str
-    lat: Decimal | None
-    lon: Decimal | None
-    enterprise: int | None = Field(alias="enterprise_id")
-    unit_name: str
-    sector: str
-    industry: str
-    category: str
-    deaths: int
-    missing: int
-    serious_injuries: int
-    minor_injuries: int
-    direct_loss_yuan: Decimal
-    severity: SeverityName
-    summary: str
-    measures: str
+    division_name: str = Field(alias="division.name", description="its name in the request's language")
+    place: str = Field(description="where, in words")
+    lat: Decimal | None = Field(description="latitude, when given")
+    lon: Decimal | None = Field(description="longitude, when given")
+    enterprise: int | None = Field(alias="enterprise_id", description="the unit's id in the registry, if registered")
+    unit_name: str = Field(description="the unit")
+    sector: str = Field(description="industrial, road_traffic, fire, railway, water_transport, …")
+    industry: str = Field(description="inside industrial: coal_mine, construction, … ('' otherwise)")
+    category: str = Field(description="GB 6441 category, 01–20")
+    deaths: int = Field(description="the dead, as last reported inside the window")
+    missing: int = Field(description="the missing (下落不明), counted with the dead for the class")
+    serious_injuries: int = Field(description="seriously injured, acute industrial poisoning included")
+    minor_injuries: int = Field(description="minor injuries")
+    direct_loss_yuan: Decimal = Field(description="direct economic loss in yuan")
+    severity: SeverityName = Field(description="the class of Decree 493 Art. 3 from the current figures")
+    summary: str = Field(description="a short account (Art. 12)")
+    measures: str = Field(description="measures taken")
     window_closes_at: datetime = Field(description="casualty changes after this are recorded but change nothing")
     awaiting_division: str = Field(description="the bureau that must forward next ('' once the chain is complete)")
-    awaiting_due: datetime | None
-    report_chain: list[StepOut]
-    created_at: datetime
+    awaiting_due: datetime | None = Field(description="when the next bureau must have the report")
+    report_chain: list[StepOut] = Field(description="one step per bureau that must receive the report, bottom up")
+    created_at: datetime = Field(description="when it was recorded on the platform")
 
     @staticmethod
     def resolve_report_chain(accident) -> list[dict]:
