@@ -356,3 +356,31 @@ def test_investigation_runs_against_its_deadline(api, people):
     assert api(w.lhasa_leader).post(actions, {"action": "close"}).json()["state"] == "closed"
     assert api(w.shigatse_admin).get(path).status_code == 404
     assert api(w.chengguan_commander).post(actions, {"action": "close"}).status_code == 403
+
+
+def test_a_class_that_falls_drops_the_steps_not_yet_reached_and_a_rise_moves_the_investigation(api, people):
+    w = people
+    received = timezone.now() - timedelta(hours=3)
+    body = report(hours_ago=4, deaths=8, missing=2, head_informed_at=iso(received), received_at=iso(received))
+    accident = api(w.chengguan_commander).post("/api/v1/accidents", body).json()
+    assert accident["severity"] == "major" and len(accident["report_chain"]) == 4
+    path = f"/api/v1/accidents/{accident['id']}"
+    api(w.chengguan_commander).post(f"{path}/forward", {"at": iso(received + timedelta(minutes=30))})
+    # the two missing are found alive: 8 dead, a larger accident; the national step, never reached, goes
+    figures = {"serious_injuries": 0, "minor_injuries": 3}
+    out = api(w.chengguan_commander).post(
+        f"{path}/casualty-updates", {"as_of": iso(timezone.now()), "deaths": 8, "missing": 0, **figures}
+    )
+    chain = out.json()["accident"]["report_chain"]
+    assert out.json()["accident"]["severity"] == "larger"
+    assert [s["division"] for s in chain] == ["540102", "540100", "540000"]
+    team = {"leader": "张三", "team": [{"name": "李四"}], "started_on": timezone.localdate().isoformat()}
+    opened = api(w.lhasa_leader).post(f"{path}/investigation", team).json()
+    assert opened["lead_division"] == "540100"
+    # two of the injured die in hospital: 10 dead, major again, and the province takes the investigation over
+    out = api(w.chengguan_commander).post(
+        f"{path}/casualty-updates", {"as_of": iso(timezone.now()), "deaths": 10, "missing": 0, **figures}
+    )
+    assert out.json()["accident"]["severity"] == "major"
+    assert out.json()["accident"]["report_chain"][-1]["division"] == "000000"
+    assert api(w.lhasa_leader).get(f"{path}/investigation").json()["lead_division"] == "540000"
