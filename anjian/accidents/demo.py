@@ -228,17 +228,18 @@ def seed_demo() -> dict:
             if accident.severity != rules.GENERAL or (
                 sector == "industrial" and accident.deaths and rng.random() < 0.5
             ):
-                counts["investigations"] += _investigate(accident, rng, today, fallback)
+                counts["investigations"] += _investigate(accident, rng, today)
     counts["accidents"] += _tonight(people, fallback, units, tz, now)
     return counts
 
 
-def _investigate(accident, rng, today, fallback) -> int:
+def _investigate(accident, rng, today) -> int:
     lead = services.lead_division(accident)
-    prefecture = accident.division_id[:4] + "00"
-    leader = Person.objects.filter(username=next(p for p, c in PLACES.items() if c == prefecture) + "-leader").first()
+    # The bureau of the lead level (or the prefecture, for a county's investigation) runs it.
+    bureau_code = lead if lead in PLACES.values() else accident.division_id[:4] + "00"
+    leader = Person.objects.filter(username=next(p for p, c in PLACES.items() if c == bureau_code) + "-leader").first()
     if leader is None:
-        leader = fallback[prefecture]
+        return 0
     occurred_on = timezone.localdate(accident.occurred_at)
     started = occurred_on + timedelta(days=1)
     if started > today:

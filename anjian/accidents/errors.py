@@ -33,6 +33,9 @@ MESSAGES = {
     "update_before_previous": _("An update cannot be dated before the last one (%(at)s)."),
     "update_id_taken": _("A different update already has this id."),
     "investigation_exists": _("This accident is already under investigation."),
+    "investigation_not_yours": _(
+        "The investigation of this accident is led at the level of %(division)s: its bureau (or one above) runs it."
+    ),
     "investigation_state_invalid": _("The investigation cannot do this now: it is %(state)s."),
     "investigation_already_extended": _("The investigation has already been extended once (Decree 493 Art. 29)."),
     "investigation_extension_too_long": _("An extension lasts from 1 to 60 days (Decree 493 Art. 29)."),

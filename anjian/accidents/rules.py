@@ -5,10 +5,12 @@ Source: Decree No. 493 (2007) of the State Council, in force 2007-06-01
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 NATIONAL = "000000"
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the time the region officially keeps: days are counted in it
 
 # Art. 3 classes, lowest first. The API values are a public contract.
 GENERAL = "general"
@@ -190,13 +192,20 @@ def update_window_days(sector: str, rules: ReportingRules = DECREE_493) -> int:
     return rules.update_days_short if sector in (ROAD_TRAFFIC, FIRE) else rules.update_days
 
 
-def update_window_closes(occurred_at: datetime, sector: str, rules: ReportingRules = DECREE_493) -> datetime:
-    return occurred_at + timedelta(days=update_window_days(sector, rules))
+def update_window_closes(
+    occurred_at: datetime, sector: str, rules: ReportingRules = DECREE_493, tz: tzinfo = SHANGHAI
+) -> datetime:
+    """The moment the window closes: "自事故发生之日起30日内" counts days from the day after the accident (the day
+    it happens is not counted) and the last day runs to midnight (Civil Code Arts. 201, 203), in the official time."""
+    last_day = occurred_at.astimezone(tz).date() + timedelta(days=update_window_days(sector, rules))
+    return datetime.combine(last_day + timedelta(days=1), time(), tzinfo=tz)
 
 
-def update_in_window(occurred_at: datetime, as_of: datetime, sector: str, rules: ReportingRules = DECREE_493) -> bool:
-    """A change as of this moment still changes the figures (the window's last moment included)."""
-    return occurred_at <= as_of <= update_window_closes(occurred_at, sector, rules)
+def update_in_window(
+    occurred_at: datetime, as_of: datetime, sector: str, rules: ReportingRules = DECREE_493, tz: tzinfo = SHANGHAI
+) -> bool:
+    """A change as of this moment still changes the figures."""
+    return occurred_at <= as_of < update_window_closes(occurred_at, sector, rules, tz)
 
 
 def figures_problem(deaths, missing, serious, minor, loss) -> tuple[str, str] | None:

@@ -291,9 +291,9 @@ def accident_record(
             accident.save(force_insert=True)
             _save_chain(accident, steps, version)
             accident.save(update_fields=["awaiting_division", "awaiting_due"])
-            from anjian.indicators.services import supersede_returns_for
+            from anjian.indicators.services import mark_returns_covering
 
-            supersede_returns_for(accident)  # the report counts now, not a return of the same cell
+            mark_returns_covering(accident)  # a return of its cell stays the cell's figure: no double counting
             CasualtyUpdate.objects.create(
                 accident=accident,
                 kind=FigureKind.INITIAL,
@@ -417,12 +417,6 @@ def casualty_update(
     _bureau(actor)
     now = timezone.now()
     as_of = _aware(as_of, "as_of")
-    if id is not None:
-        existing = CasualtyUpdate.objects.filter(pk=id).first()
-        if existing is not None:
-            if existing.accident_id != accident.pk or existing.as_of != as_of or existing.deaths != deaths:
-                raise DomainError("update_id_taken", field="uuid", status=409)
-            return existing, False
     figures = {
         "deaths": deaths,
         "missing": missing,
@@ -443,6 +437,13 @@ def casualty_update(
             .select_related("division__parent__parent")
             .get(pk=accident.pk)
         )
+        if id is not None:  # a retry, checked under the lock: the same update once, or a conflict
+            existing = CasualtyUpdate.objects.filter(pk=id).first()
+            if existing is not None:
+                sent = {**figures, "as_of": as_of, "accident_id": locked.pk}
+                if any(getattr(existing, name) != value for name, value in sent.items()):
+                    raise DomainError("update_id_taken", field="uuid", status=409)
+                return existing, False
         last = locked.figures.order_by("-as_of", "-recorded_at").first()
         # Pages give times to the minute: an update in the same minute as the last figures follows them.
         if last is not None and as_of < last.as_of.replace(second=0, microsecond=0):
@@ -508,12 +509,24 @@ def _relead_investigation(accident: Accident) -> None:
         investigation.save(update_fields=["lead_division"])
 
 
-def _investigator(actor, accident: Accident) -> None:
+def may_investigate(actor, lead: str) -> bool:
+    """The bureau at the lead level (or one above it) with the role runs the investigation (Art. 19)."""
     organisation = actor.organisation
-    if organisation is None or organisation.kind != OrganisationKind.BUREAU:
-        raise PermissionDenied()
-    if not actor.has_perm(perms.MANAGE_INVESTIGATIONS):
-        raise PermissionDenied()
+    return (
+        organisation is not None
+        and organisation.kind == OrganisationKind.BUREAU
+        and actor.has_perm(perms.MANAGE_INVESTIGATIONS)
+        and lead.startswith(division_prefix(organisation.division_id))
+    )
+
+
+def _investigator(actor, lead: str) -> None:
+    if not may_investigate(actor, lead):
+        organisation = actor.organisation
+        if organisation is None or not actor.has_perm(perms.MANAGE_INVESTIGATIONS):
+            raise PermissionDenied()
+        lead_division = Division.objects.filter(code=lead).first()
+        raise DomainError("investigation_not_yours", status=403, division=lead_division.name if lead_division else lead)
 
 
 def _check_day(day: datetime.date | None, accident: Accident, field: str) -> datetime.date:
@@ -542,7 +555,7 @@ def _clean_team(team) -> list[dict]:
 
 
 def investigation_open(actor, accident: Accident, *, leader: str, team, started_on: datetime.date) -> Investigation:
-    _investigator(actor, accident)
+    _investigator(actor, lead_division(accident))
     leader = (leader or "").strip()
     members = _clean_team(team)
     if not leader or not members:
@@ -578,7 +591,7 @@ INVESTIGATION_ACTIONS = ("extend", "appraisal", "submit", "answer", "close", "te
 def investigation_act(actor, investigation: Investigation, action: str, **data) -> Investigation:
     """One step of an investigation: extend (once), add appraisal days, submit the report, record the answer, close."""
     accident = investigation.accident
-    _investigator(actor, accident)
+    _investigator(actor, investigation.lead_division_id)
     with transaction.atomic():
         locked = Investigation.objects.select_for_update().select_related("accident").get(pk=investigation.pk)
         before = snapshot(locked)

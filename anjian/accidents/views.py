@@ -147,7 +147,9 @@ def accident_detail(request, accident_id):
         "investigation": investigation,
         "open_form": open_form,
         "act_form": act_form,
-        "can_investigate": request.user.has_perm(perms.MANAGE_INVESTIGATIONS) and mine is not None,
+        "can_investigate": services.may_investigate(
+            request.user, investigation.lead_division_id if investigation else services.lead_division(accident)
+        ),
         "today": timezone.localdate(),
         "states": InvestigationState,
         "in_window": now <= accident.window_closes_at,

@@ -8,9 +8,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from anjian.accidents import rules as accident_rules
-from anjian.core.api import ERRORS
+from anjian.core.api import ERRORS, Page
 from anjian.core.errors import DomainError
 from anjian.core.schemas import InputSchema
 from anjian.indicators import exports, rules, services, statistics
@@ -59,7 +60,7 @@ def division_of(request, code: str) -> str:
     scope = scope_for(request.auth)
     if not code:
         organisation = request.auth.organisation
-        return organisation.division_id if organisation.kind == "bureau" else ""
+        return organisation.division_id if organisation is not None and organisation.kind == "bureau" else ""
     if not scope.contains_division(code):
         raise DomainError("division_out_of_scope", field="division", code=code)
     return code
@@ -207,12 +208,15 @@ def save_denominators(request, payload: DenominatorIn):
 
 
 @router.get("/indicators/denominators", response=list[DenominatorOut])
+@paginate(Page)
 def list_denominators(request, year: int | None = Query(None, ge=1949, le=2100)):
     from anjian.core.scope import scope_for
     from anjian.indicators.models import Denominator
 
-    qs = scope_for(request.auth).filter(Denominator.objects.all(), division="division__code", organisation=None)
-    return list(qs.filter(year=year) if year else qs)
+    qs = scope_for(request.auth).filter(
+        Denominator.objects.order_by("division_id", "year"), division="division__code", organisation=None
+    )
+    return qs.filter(year=year) if year else qs
 
 
 class ReturnIn(InputSchema):
@@ -247,7 +251,9 @@ class ReturnOut(Schema):
     direct_loss_yuan: Decimal
     coal_deaths: int
     source: str
-    superseded: bool = Field(description="individual reports exist in this cell and count instead")
+    covers_reports: bool = Field(
+        description="reports were recorded inside this cell after it: the return counts, they do not"
+    )
     entered_at: datetime
 
 
@@ -271,14 +277,34 @@ def import_returns(request, file: UploadedFile = File(...)):
 
 
 @router.get("/statistics/returns", response=list[ReturnOut])
+@paginate(Page)
 def list_returns(request, year: int | None = Query(None, ge=1949, le=2100)):
+    """The returns of your area (paginated)."""
+    qs = _returns_visible(request.auth)
+    return qs.filter(year=year) if year else qs
+
+
+def _returns_visible(person):
     from anjian.core.scope import scope_for
     from anjian.indicators.models import AggregateReturn
 
-    qs = scope_for(request.auth).filter(
-        AggregateReturn.objects.all(), division="division__code", organisation="organisation_id"
+    return scope_for(person).filter(
+        AggregateReturn.objects.order_by("year", "month", "division_id", "sector"),
+        division="division__code",
+        organisation="organisation_id",
     )
-    return list(qs.filter(year=year) if year else qs[:5000])
+
+
+@router.delete("/statistics/returns/{return_id}", response={204: None, **ERRORS})
+def delete_return(request, return_id: int):
+    """Withdraw a return (a wrong cell; or reports now stand for it and should count instead)."""
+    from anjian.core.errors import NotFound
+
+    record = _returns_visible(request.auth).filter(pk=return_id).first()
+    if record is None:
+        raise NotFound()
+    services.return_delete(request.auth, record)
+    return 204, None
 
 
 class TargetIn(InputSchema):

@@ -12,6 +12,11 @@ MESSAGES = {
         "A return for %(code)s in %(period)s already covers part of this place and period: "
         "enter figures for one level and one span only, so that nothing is counted twice."
     ),
+    "return_covers_reports": _(
+        "%(count)s individual reports already lie in this place, period and sector: they are counted as they are, "
+        "and a return is for figures with no reports."
+    ),
+    "count_too_large": _("The number is larger than the %(max)s the platform accepts here."),
     "file_unreadable": _("The file cannot be read: send an xlsx file, or a csv file in UTF-8 or GB18030."),
     "file_empty": _("The file is empty."),
     "file_columns_missing": _("The file lacks the columns: %(columns)s."),

@@ -12,8 +12,10 @@ class AggregateReturn(models.Model):
     """Figures reported as totals, for a period and place with no individual reports (history, other provinces).
 
     `division_code` is the code as given (perhaps a code of its day); `division` is today's. `month` is
-    empty for a whole year. `superseded` is set while individual reports exist in the same cell: those
-    reports are counted instead, so nothing is counted twice.
+    empty for a whole year. A return is the official figure of its cell: it is refused where individual
+    reports already exist, and a report recorded later inside its cell (an accident found late) is left
+    out of the totals and sets `covers_reports`, so that nothing is counted twice; the statistician
+    re-enters the return with it, or deletes the return to count the reports instead.
     """
 
     division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+")
@@ -30,7 +32,7 @@ class AggregateReturn(models.Model):
     direct_loss_yuan = models.DecimalField(_("direct economic loss (yuan)"), max_digits=16, decimal_places=2, default=0)
     coal_deaths = models.PositiveIntegerField(_("of which coal mine deaths"), default=0)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    superseded = models.BooleanField(default=False)
+    covers_reports = models.BooleanField(default=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     entered_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)

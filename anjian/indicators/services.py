@@ -31,6 +31,13 @@ RETURN_COUNTS = (
     "minor_injuries",
     "coal_deaths",
 )
+MAX_COUNT = 10**7  # people or accidents in one return: far above any real figure, within a 32-bit integer
+DENOMINATOR_LIMITS = {
+    "gdp_100m_yuan": Decimal(10) ** 9,
+    "imc_workers": Decimal(10) ** 9,
+    "motor_vehicles": Decimal(10) ** 9,
+    "coal_output_tonnes": Decimal(10) ** 13,
+}
 RETURN_COLUMNS = ("division", "year", "month", "sector", *RETURN_COUNTS, "direct_loss_yuan", "source")
 
 
@@ -88,23 +95,27 @@ def _cell_q(division: Division, year: int, month: int | None, sector: str) -> Q:
     return place & months & Q(sector=sector)
 
 
-def _records_in_cell(division: Division, year: int, month: int | None, sector: str) -> bool:
+def _cell_bounds(year: int, month: int | None):
     import zoneinfo
     from datetime import datetime
-
-    from django.conf import settings
-
-    from anjian.accidents.models import Accident
 
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     start = datetime(year, month or 1, 1, tzinfo=tz)
     end = datetime(year + (month in (None, 12)), (month % 12 + 1) if month else 1, 1, tzinfo=tz)
+    return start, end
+
+
+def reports_in_cell(division_code: str, year: int, month: int | None, sector: str):
+    """The individual reports inside a return's cell (its division and below, its months, its sector)."""
+    from anjian.accidents.models import Accident
+
+    start, end = _cell_bounds(year, month)
     return Accident.objects.filter(
-        division__code__startswith=division_prefix(division.code),
+        division__code__startswith=division_prefix(division_code),
         sector=sector,
         occurred_at__gte=start,
         occurred_at__lt=end,
-    ).exists()
+    )
 
 
 def return_clean(actor, data: dict) -> dict:
@@ -123,6 +134,8 @@ def return_clean(actor, data: dict) -> dict:
             raise DomainError("invalid", field=name)
         if value < 0:
             raise DomainError("count_negative", field=name)
+        if value > MAX_COUNT:
+            raise DomainError("count_too_large", field=name, max=MAX_COUNT)
         cleaned[name] = value
     if cleaned["larger_accidents"] > cleaned["accidents"]:
         raise DomainError("larger_above_total", field="larger_accidents")
@@ -155,8 +168,12 @@ def _store_return(actor, organisation, cleaned: dict) -> tuple[AggregateReturn, 
             code=clash.division_id,
             period=f"{clash.year}" + (f"-{clash.month:02d}" if clash.month else ""),
         )
+    reports = reports_in_cell(division.code, year, month, sector).count()
+    if reports and same is None:
+        # Returns are for cells with no individual reports; a cell already returned may be corrected.
+        raise DomainError("return_covers_reports", field="division", count=reports)
     fields = {k: v for k, v in cleaned.items() if k not in ("division",)}
-    fields["superseded"] = _records_in_cell(division, year, month, sector)
+    fields["covers_reports"] = bool(reports)
     before = snapshot(same) if same else None
     if same is None:
         record = AggregateReturn.objects.create(
@@ -253,12 +270,47 @@ def parse_returns_file(name: str, content: bytes) -> list[dict]:
     return rows
 
 
-def supersede_returns_for(accident) -> int:
-    """An individual report now exists in these cells: their returns stop counting (no double counting)."""
+def mark_returns_covering(accident) -> int:
+    """A report recorded inside a returned cell (an accident found late): the return stays the cell's figure and
+    the report is left out of the totals; the return is marked so that the statistician sees it."""
     local = timezone.localtime(accident.occurred_at)
+    ancestors = [code for code, _level in _ancestry(accident.division)]
     return AggregateReturn.objects.filter(
-        _cell_q(accident.division, local.year, local.month, accident.sector), superseded=False
-    ).update(superseded=True)
+        Q(month__isnull=True) | Q(month=local.month),
+        division_id__in=ancestors,
+        year=local.year,
+        sector=accident.sector,
+        covers_reports=False,
+    ).update(covers_reports=True)
+
+
+def _ancestry(division: Division) -> list[tuple[str, str]]:
+    pairs, node = [], division
+    while node is not None:
+        pairs.append((node.code, node.level))
+        node = node.parent
+    return pairs
+
+
+def return_delete(actor, record: AggregateReturn) -> None:
+    """Withdraw a return (a wrong cell, or reports now stand for it); audited."""
+    organisation = _manager(actor)
+    _in_scope(actor, record.division)
+    with transaction.atomic():
+        before = snapshot(record)
+        pk = record.pk
+        record.delete()
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            object_type="indicators.aggregatereturn",
+            object_id=str(pk),
+            object_repr=f"{before['division_id']} {before['year']}-{before['month'] or ''} {before['sector']}",
+            before=before,
+            ip=current_ip(),
+            division_code=before["division_id"],
+            organisation_id=organisation.pk,
+        )
 
 
 DENOMINATOR_FIELDS = ("gdp_100m_yuan", "imc_workers", "motor_vehicles", "coal_output_tonnes")
@@ -274,8 +326,18 @@ def denominator_save(actor, *, division: str, year: int, source: str = "", **val
     if not given:
         raise DomainError("denominator_empty", field="gdp_100m_yuan")
     for name, value in given.items():
-        if Decimal(str(value)) <= 0:
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise DomainError("invalid", field=name) from None
+        if not amount.is_finite():
+            raise DomainError("invalid", field=name)
+        if amount <= 0:
             raise DomainError("denominator_not_positive", field=name)
+        if amount >= DENOMINATOR_LIMITS[name]:
+            raise DomainError("count_too_large", field=name, max=DENOMINATOR_LIMITS[name])
+        if name in ("imc_workers", "motor_vehicles") and amount != amount.to_integral_value():
+            raise DomainError("invalid", field=name)
     with transaction.atomic():
         existing = Denominator.objects.select_for_update().filter(division=place, year=year).first()
         before = snapshot(existing) if existing else None
@@ -309,6 +371,8 @@ def target_save(actor, *, division: str, year: int, sector: str = "", max_deaths
         raise DomainError("sector_unknown", field="sector", sector=sector)
     if not isinstance(max_deaths, int) or max_deaths < 0:
         raise DomainError("count_negative", field="max_deaths")
+    if max_deaths > MAX_COUNT:
+        raise DomainError("count_too_large", field="max_deaths", max=MAX_COUNT)
     with transaction.atomic():
         existing = ControlTarget.objects.select_for_update().filter(division=place, year=year, sector=sector).first()
         before = snapshot(existing) if existing else None

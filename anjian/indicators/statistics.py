@@ -2,7 +2,8 @@
 
 Every read is scoped by the person (scope_for). Reports count with their statistical figures: the dead,
 and the missing once their window has closed (the statistical reporting system counts a person missing
-beyond the window as dead); returns count as entered, unless superseded by reports in the same cell.
+beyond the window as dead); returns count as entered, and a report inside a returned cell (an accident
+found after its return) is left out: the return is that cell's figure.
 """
 
 import zoneinfo
@@ -53,8 +54,8 @@ def _bounds(period: rules.Period) -> tuple[datetime, datetime]:
 
 
 def _child_prefix_length(code: str) -> int:
-    """Grouping by division shows the level below the chosen one."""
-    return min(len(division_prefix(code)) + 2, 6)
+    """Grouping by division shows the level below the chosen one (no division: the provinces)."""
+    return min(len(division_prefix(code)) + 2, 6) if code else 2
 
 
 def _record_measures(now) -> dict:
@@ -99,13 +100,34 @@ def records_in(person, period: rules.Period, *, division="", sector="", industry
         qs = qs.filter(industry=industry)
     if category:
         qs = qs.filter(category=category)
+    covered = _covered_cells(period)
+    if covered is not None:
+        qs = qs.exclude(covered)
     return qs.order_by()
+
+
+def _covered_cells(period: rules.Period) -> Q | None:
+    """Reports inside the cells of returns that cover reports: the returns count there, the reports do not."""
+    from anjian.indicators.services import _cell_bounds
+
+    (y1, _m1), (y2, _m2) = period.start, period.end
+    cells = AggregateReturn.objects.filter(covers_reports=True, year__gte=y1, year__lte=y2).values_list(
+        "division_id", "year", "month", "sector"
+    )
+    q = None
+    for code, year, month, sector in cells:
+        start, end = _cell_bounds(year, month)
+        cell = Q(
+            division__code__startswith=division_prefix(code), sector=sector, occurred_at__gte=start, occurred_at__lt=end
+        )
+        q = cell if q is None else q | cell
+    return q
 
 
 def returns_in(person, period: rules.Period, *, division="", sector=""):
     """The returns that count in the period: monthly ones inside it, whole-year ones when it holds the year."""
     qs = scope_for(person).filter(
-        AggregateReturn.objects.filter(superseded=False), division="division__code", organisation="organisation_id"
+        AggregateReturn.objects.all(), division="division__code", organisation="organisation_id"
     )
     (y1, m1), (y2, m2) = period.start, period.end
     in_months = Q(month__isnull=False) & (
@@ -325,7 +347,8 @@ def indicators(person, year: int, division: str) -> dict:
     """The relative indicators of a year for a division and each division below it, with last year's and the
     four declines (deaths, accidents, larger-and-above accidents, the relative indicators)."""
     now, before = _indicator_figures(person, year, division), _indicator_figures(person, year - 1, division)
-    codes = sorted(set(now) | set(before))
+    # The chosen division is the whole ('' key); a county (or a return at the chosen level) is not its own child.
+    codes = sorted((set(now) | set(before)) - {division})
     keyed = {code: (code or division) for code in codes}
     denominators = _denominators(set(keyed.values()), (year, year - 1))
     names = _division_names(keyed.values())
@@ -388,9 +411,16 @@ def target_progress(person, year: int, division: str = "", today=None, through: 
         targets = targets.filter(division__code__startswith=division_prefix(division))
     warn = Decimal(str(django_settings.TARGET_WARN_RATIO))
     elapsed = rules.elapsed_share(today) if year == today.year else Decimal(1)
+    targets = list(targets)
+    cells = _deaths_by_cell(person, period, division) if targets else {}
     out = []
     for target in targets:
-        deaths = aggregate(person, period, "none", division=target.division_id, sector=target.sector)[""]["deaths"]
+        prefix = division_prefix(target.division_id)
+        deaths = sum(
+            value
+            for (code, sector), value in cells.items()
+            if code.startswith(prefix) and (not target.sector or sector == target.sector)
+        )
         out.append(
             {
                 "division": target.division_id,
@@ -409,6 +439,21 @@ def target_progress(person, year: int, division: str = "", today=None, through: 
     return out
 
 
+def _deaths_by_cell(person, period: rules.Period, division: str) -> dict:
+    """Deaths per (division, sector) in the period, reports and returns together: two queries for every target."""
+    cells: dict[tuple[str, str], int] = {}
+    now = timezone.now()
+    deaths = {"s_deaths": _record_measures(now)["deaths"]}
+    records = records_in(person, period, division=division).values("division_id", "sector").annotate(**deaths)
+    returns = (
+        returns_in(person, period, division=division).values("division_id", "sector").annotate(s_deaths=Sum("deaths"))
+    )
+    for row in [*records, *returns]:
+        key = (row["division_id"], row["sector"])
+        cells[key] = cells.get(key, 0) + (row["s_deaths"] or 0)
+    return cells
+
+
 def dashboard(person, year: int, division: str, through: int | None = None) -> dict:
     """What the leaders' dashboard shows for a year to date: totals against last year, the monthly trend of this
     year and last, the divisions below and the sectors with their changes, and the control targets."""
@@ -423,5 +468,5 @@ def dashboard(person, year: int, division: str, through: int | None = None) -> d
         "months": series_by_month(person, year, division=division),
         "divisions": table(person, period, "division", division=division)["rows"],
         "sectors": table(person, period, "sector", division=division)["rows"],
-        "targets": target_progress(person, year, division),
+        "targets": target_progress(person, year, division, through=through),
     }

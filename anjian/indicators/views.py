@@ -261,6 +261,22 @@ def returns_page(request):
         request.POST if request.POST.get("form") == "file" else None,
         request.FILES if request.POST.get("form") == "file" else None,
     )
+    if request.method == "POST" and request.POST.get("form") == "delete":
+        record = (
+            scope_for(request.user)
+            .filter(AggregateReturn.objects.all(), division="division__code", organisation="organisation_id")
+            .filter(pk=_int(request.POST.get("return"), 1, 2**63 - 1, 0))
+            .first()
+        )
+        if record is None:
+            raise Http404
+        try:
+            services.return_delete(request.user, record)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The return has been deleted."))
+        return redirect(request.get_full_path())
     if request.method == "POST":
         chosen = form if request.POST.get("form") == "one" else upload
         if chosen.is_valid():

@@ -275,7 +275,7 @@ def test_update_inside_the_window_raises_the_class_and_grows_the_chain(api, peop
 def test_update_windows_on_both_sides(api, people, sector, days):
     w = people
     now = timezone.now()
-    occurred = now - timedelta(days=days, hours=2)
+    occurred = now - timedelta(days=days + 3)
     body = report(
         sector=sector,
         industry="",
@@ -286,13 +286,15 @@ def test_update_windows_on_both_sides(api, people, sector, days):
         deaths=1,
     )
     accident = api(w.chengguan_commander).post("/api/v1/accidents", body).json()
+    closes = timezone.datetime.fromisoformat(accident["window_closes_at"])
+    occurred_day = timezone.localdate(occurred)
+    assert timezone.localtime(closes).date() == occurred_day + timedelta(days=days + 1)  # midnight after the last day
     path = f"/api/v1/accidents/{accident['id']}/casualty-updates"
-    inside = occurred + timedelta(days=days)
     figures = {"missing": 0, "serious_injuries": 0, "minor_injuries": 0}
+    inside = closes - timedelta(seconds=1)
     first = api(w.chengguan_commander).post(path, {"as_of": iso(inside), "deaths": 2, **figures}).json()
     assert first["update"]["applied"] is True and first["accident"]["deaths"] == 2
-    after = inside + timedelta(seconds=1)
-    second = api(w.chengguan_commander).post(path, {"as_of": iso(after), "deaths": 4, **figures}).json()
+    second = api(w.chengguan_commander).post(path, {"as_of": iso(closes), "deaths": 4, **figures}).json()
     assert second["update"]["applied"] is False
     assert second["accident"]["deaths"] == 2 and second["accident"]["severity"] == "general"
     assert CasualtyUpdate.objects.filter(accident_id=accident["id"]).count() == 3
@@ -384,3 +386,30 @@ def test_a_class_that_falls_drops_the_steps_not_yet_reached_and_a_rise_moves_the
     assert out.json()["accident"]["severity"] == "major"
     assert out.json()["accident"]["report_chain"][-1]["division"] == "000000"
     assert api(w.lhasa_leader).get(f"{path}/investigation").json()["lead_division"] == "540000"
+
+
+def test_an_investigation_is_run_by_the_bureau_of_its_level(api, people):
+    w = people
+    accident = api(w.chengguan_commander).post("/api/v1/accidents", report(hours_ago=5, deaths=12)).json()
+    path = f"/api/v1/accidents/{accident['id']}/investigation"
+    team = {"leader": "张三", "team": [{"name": "李四"}], "started_on": timezone.localdate().isoformat()}
+    refused = api(w.lhasa_leader).post(path, team)  # a major accident: the province's
+    assert refused.status_code == 403 and refused.json()["code"] == "investigation_not_yours"
+    assert api(w.chengguan_inspector).post(path, team).status_code == 403
+    assert api(w.region_leader).post(path, team).status_code == 201
+    assert (
+        api(w.lhasa_leader).post(f"{path}/actions", {"action": "extend", "days": 5, "reason": "x"}).status_code == 403
+    )
+
+
+def test_a_retried_update_is_recorded_once_and_a_different_one_under_its_id_refused(api, people):
+    w = people
+    accident = api(w.chengguan_commander).post("/api/v1/accidents", report(hours_ago=5)).json()
+    path = f"/api/v1/accidents/{accident['id']}/casualty-updates"
+    body = {"uuid": str(uuid.uuid4()), "as_of": iso(timezone.now()), "deaths": 1, "missing": 0}
+    body |= {"serious_injuries": 0, "minor_injuries": 1}
+    assert api(w.chengguan_commander).post(path, body).status_code == 201
+    assert api(w.chengguan_commander).post(path, body).status_code == 200
+    clash = api(w.chengguan_commander).post(path, {**body, "missing": 1})
+    assert clash.status_code == 409 and clash.json()["code"] == "update_id_taken"
+    assert CasualtyUpdate.objects.filter(accident_id=accident["id"]).count() == 2

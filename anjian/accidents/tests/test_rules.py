@@ -103,10 +103,15 @@ def test_step_status(reported_offset, now_offset, expected):
     [("industrial", 30), ("road_traffic", 7), ("fire", 7), ("railway", 30), ("water_transport", 30)],
 )
 def test_update_window_both_sides(sector, days):
-    occurred = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+    # 10:00 on 1 October in Lhasa: the day itself is not counted; the last day runs to midnight.
+    occurred = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
+    last_day = date(2026, 10, 1) + timedelta(days=days)
+    closes = datetime(last_day.year, last_day.month, last_day.day, 16, 0, tzinfo=UTC)  # 24:00 in UTC+8
     assert rules.update_window_days(sector) == days
-    assert rules.update_in_window(occurred, occurred + timedelta(days=days), sector)
-    assert not rules.update_in_window(occurred, occurred + timedelta(days=days, seconds=1), sector)
+    assert rules.update_window_closes(occurred, sector) == closes
+    assert rules.update_in_window(occurred, closes - timedelta(seconds=1), sector)
+    assert rules.update_in_window(occurred, occurred + timedelta(days=days, hours=13), sector)  # afternoon, last day
+    assert not rules.update_in_window(occurred, closes, sector)
     assert not rules.update_in_window(occurred, occurred - timedelta(seconds=1), sector)
 
 

@@ -106,17 +106,59 @@ def test_returns_by_old_codes_roll_up_into_todays_divisions(stats, api):
     assert AggregateReturn.objects.count() == 3
 
 
-def test_reports_supersede_returns_of_the_same_cell(stats):
+def test_a_return_is_the_figure_of_its_cell_and_nothing_counts_twice(stats, api):
     from anjian.indicators.services import return_save
 
-    s = stats.lhasa_statistician
+    w = stats
+    s = w.lhasa_statistician
     return_save(s, {"division": "540100", "year": 2025, "sector": "industrial", "accidents": 6, "deaths": 10})
     return_save(s, {"division": "540100", "year": 2025, "sector": "road_traffic", "accidents": 4, "deaths": 2})
     assert table(s, rules.year_period(2025), "none", division="540100")["total"]["deaths"] == 12
+    # an accident of 2025 found late: the return stays the cell's figure, the report is not counted twice
     record(s, (2025, 5, 1, 9), deaths=1)
-    # the industrial return no longer counts: the report does; the road return still counts
+    assert table(s, rules.year_period(2025), "none", division="540100")["total"]["deaths"] == 12
+    assert table(w.region_statistician, rules.year_period(2025), "none", division="540000")["total"]["deaths"] == 12
+    industrial = AggregateReturn.objects.get(sector="industrial")
+    assert industrial.covers_reports and industrial.deaths == 10
+    # the statistician corrects the return to include it
+    return_save(s, {"division": "540100", "year": 2025, "sector": "industrial", "accidents": 7, "deaths": 11})
+    assert table(s, rules.year_period(2025), "none", division="540100")["total"]["deaths"] == 13
+    # or withdraws it, and the reports count instead
+    assert api(w.shigatse_statistician).delete(f"/api/v1/statistics/returns/{industrial.pk}").status_code == 404
+    assert api(s).delete(f"/api/v1/statistics/returns/{industrial.pk}").status_code == 204
     assert table(s, rules.year_period(2025), "none", division="540100")["total"]["deaths"] == 3
-    assert AggregateReturn.objects.get(sector="industrial").superseded
+
+
+def test_a_return_where_reports_exist_is_refused(stats, api):
+    s = stats.lhasa_statistician
+    record(s, (2024, 3, 1, 9), sector="fire", deaths=2)
+    body = [{"division": "540100", "year": 2024, "sector": "fire", "accidents": 5, "deaths": 4}]
+    response = api(s).post("/api/v1/statistics/returns", body)
+    assert response.status_code == 400 and response.json()["code"] == "return_covers_reports"
+    # a month without reports is fine, and so is another sector
+    ok = [
+        {"division": "540100", "year": 2024, "month": 4, "sector": "fire", "accidents": 1, "deaths": 1},
+        {"division": "540100", "year": 2024, "sector": "road_traffic", "accidents": 9, "deaths": 7},
+    ]
+    assert api(s).post("/api/v1/statistics/returns", ok).status_code == 201
+    assert table(s, rules.year_period(2024), "none", division="540100")["total"]["deaths"] == 10
+
+
+def test_huge_counts_are_refused_clearly(stats, api):
+    s = stats.lhasa_statistician
+    body = [{"division": "540100", "year": 2013, "sector": "fire", "accidents": 1, "deaths": 1}]
+    assert api(s).post("/api/v1/statistics/returns", [{**body[0], "deaths": 3 * 10**9}]).status_code == 422
+    from anjian.indicators.services import parse_returns_file
+
+    rows = parse_returns_file("r.csv", b"division,year,sector,accidents,deaths\n540100,2013,fire,3000000000,1\n")
+    from anjian.core.errors import DomainError
+    from anjian.indicators.services import returns_save_many
+
+    with pytest.raises(DomainError) as refused:
+        returns_save_many(s, rows)
+    assert refused.value.errors[0][:2] == ("1.accidents", "count_too_large")
+    big = api(s).post("/api/v1/indicators/denominators", {"division": "540100", "year": 2013, "imc_workers": 10**9})
+    assert big.status_code in (400, 422)
 
 
 def test_monthly_trend_and_quarters(stats):
@@ -157,6 +199,25 @@ def test_indicators_and_four_declines(stats, api):
     assert zero.status_code == 400 and zero.json()["code"] == "denominator_not_positive"
 
 
+def test_indicators_of_a_county_list_it_once(stats, api):
+    record(stats.lhasa_statistician, (2026, 2, 1, 10), deaths=2)
+    rows = api(stats.lhasa_statistician).get("/api/v1/indicators", year=2026, division="540102").json()["rows"]
+    assert [(r["division"], r["whole"], r["deaths"]) for r in rows] == [("540102", True, 2)]
+
+
+def test_dashboard_targets_count_through_the_chosen_month(stats):
+    from anjian.indicators.services import target_save
+    from anjian.indicators.statistics import dashboard
+
+    s = stats.lhasa_statistician
+    record(s, (2026, 2, 3, 10), deaths=2)
+    record(s, (2026, 9, 3, 10), deaths=5)
+    target_save(s, division="540100", year=2026, max_deaths=10)
+    data = dashboard(s, 2026, "540100", through=3)
+    assert data["total"]["deaths"] == 2 and data["targets"][0]["deaths"] == 2
+    assert dashboard(s, 2026, "540100", through=10)["targets"][0]["deaths"] == 7
+
+
 def test_control_targets_warn_as_the_cap_nears(stats, api):
     s = stats.lhasa_statistician
     for day in range(1, 9):
@@ -174,6 +235,8 @@ def test_control_targets_warn_as_the_cap_nears(stats, api):
 
 def test_scope_of_statistics(stats, api):
     w = stats
+    for path in ("/api/v1/statistics", "/api/v1/indicators", "/api/v1/targets"):
+        assert api(w.beijing_aid).get(path, year=2026).status_code == 200  # a supporting unit: nothing, no error
     record(w.lhasa_statistician, (2026, 3, 1, 10), deaths=2)
     assert api(w.shigatse_statistician).get("/api/v1/statistics", year=2026).json()["total"]["deaths"] == 0
     refused = api(w.shigatse_statistician).get("/api/v1/statistics", year=2026, division="540100")
