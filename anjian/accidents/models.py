@@ -69,7 +69,8 @@ class Category(models.TextChoices):
 class Accident(models.Model):
     """One accident report. The figures are the current statistical ones (the last update inside the window).
 
-    `division` is the county-level division of the place: the scope anchor.
+    `division` is the county-level division of the place: the scope anchor ("everything in Lhasa" is a prefix
+    match, served on PostgreSQL by the pattern-ops index Django makes for the key).
     `awaiting_division`/`awaiting_due` name the bureau that must forward next
     and by when (empty once the chain is complete): the inboxes read them.
     """
@@ -114,7 +115,6 @@ class Accident(models.Model):
             ("manage_investigations", "Run accident investigations"),
         ]
         indexes = [
-            models.Index(fields=["division"], opclasses=["varchar_pattern_ops"], name="accident_division_prefix"),
             models.Index(fields=["occurred_at", "division"], name="accident_occurred"),
             models.Index(
                 fields=["awaiting_division", "awaiting_due"],
@@ -144,7 +144,8 @@ class Accident(models.Model):
 class ReportStep(models.Model):
     """One bureau of the chain: when it had to have the report, and when it had it."""
 
-    accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="steps")
+    # The unique (accident, division) index serves the accident's steps: no index of its own.
+    accident = models.ForeignKey(Accident, on_delete=models.CASCADE, related_name="steps", db_index=False)
     order = models.PositiveSmallIntegerField()
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField(_("due"))

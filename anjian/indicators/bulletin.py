@@ -32,8 +32,8 @@ def draft(person, year: int, month: int, division: str, language: str = "zh-hans
         place_name = place.name if place else _("all divisions")
         period = rules.year_to_date(year, month)
         total = statistics.table(person, period, "none", division=division)["total"]
-        sectors = statistics.table(person, period, "sector", division=division)["rows"]
-        divisions = statistics.table(person, period, "division", division=division)["rows"]
+        sectors = statistics.table(person, period, "sector", division=division, with_previous=False)["rows"]
+        divisions = statistics.table(person, period, "division", division=division, with_previous=False)["rows"]
         targets = statistics.target_progress(person, year, division, through=month)
         paragraphs = [
             _(

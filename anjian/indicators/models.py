@@ -51,7 +51,6 @@ class AggregateReturn(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["division"], opclasses=["varchar_pattern_ops"], name="return_division_prefix"),
             models.Index(fields=["year", "month"]),
         ]
 

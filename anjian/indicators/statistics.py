@@ -233,14 +233,16 @@ def table(
     sector="",
     industry="",
     category="",
+    with_previous: bool = True,
 ) -> dict:
-    """The statistics table: one row per key with the figures, last year's, and the changes in percent."""
+    """The statistics table: one row per key with the figures, last year's, and the changes in percent; the total
+    also against the period before (unless `with_previous` is False, for a table whose total is shown elsewhere)."""
     filters = {"division": division, "sector": sector, "industry": industry, "category": category}
     current = aggregate(person, period, group, **filters)
     last_year_period = rules.same_period_last_year(period)
     previous_period = rules.previous_period(period)
     last_year = aggregate(person, last_year_period, group, **filters)
-    before = aggregate(person, previous_period, group, **filters)
+    before = aggregate(person, previous_period, group, **filters) if with_previous else {}
     if group in ("month", "quarter", "year"):
         keys = sorted(current)
     else:
@@ -466,7 +468,7 @@ def dashboard(person, year: int, division: str, through: int | None = None) -> d
         "period": period.label(),
         "total": table(person, period, "none", division=division)["total"],
         "months": series_by_month(person, year, division=division),
-        "divisions": table(person, period, "division", division=division)["rows"],
-        "sectors": table(person, period, "sector", division=division)["rows"],
+        "divisions": table(person, period, "division", division=division, with_previous=False)["rows"],
+        "sectors": table(person, period, "sector", division=division, with_previous=False)["rows"],
         "targets": target_progress(person, year, division, through=through),
     }
