@@ -287,10 +287,10 @@ def accident_record(
                 if step.division_id.startswith(below):
                     step.reported_at = received_at
                     step.sent_by = actor
-            accident.awaiting_division, accident.awaiting_due = "", None
+            _recompute_dues(accident, steps, version)
+            accident.awaiting_division, accident.awaiting_due = _awaiting(steps)
             accident.save(force_insert=True)
-            _save_chain(accident, steps, version)
-            accident.save(update_fields=["awaiting_division", "awaiting_due"])
+            ReportStep.objects.bulk_create(steps)
             from anjian.indicators.services import mark_returns_covering
 
             mark_returns_covering(accident)  # a return of its cell stays the cell's figure: no double counting
