@@ -109,3 +109,40 @@ def add_working_days(
         if is_working_day(day, special):
             remaining -= 1
     return day
+
+
+# --- citizens' ID numbers (GB 11643-1999) ---------------------------------------------------------------
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number_problem(value: str, today: datetime.date) -> str | None:
+    """A citizen ID number (GB 11643-1999): 17 digits, a valid birth date, and its check character."""
+    value = (value or "").strip().upper()
+    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        return "id_number_invalid"
+    try:
+        born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return "id_number_invalid"
+    if born > today or born.year < 1900:
+        return "id_number_invalid"
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    if "10X98765432"[total % 11] != value[17]:
+        return "id_number_check"
+    return None
+
+
+def id_number_birth_date(value: str) -> datetime.date:
+    """The date of birth an ID number carries (call id_number_problem first)."""
+    value = value.strip()
+    return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def mask_id_number(value: str) -> str:
+    """Disclosure masks an individual's ID number: the first 6 and last 4 characters stay."""
+    value = (value or "").strip()
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]

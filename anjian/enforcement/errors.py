@@ -92,7 +92,5 @@ MESSAGES = {
     "disclosure_not_applicable": _("Only penalty decisions of the general procedure are disclosed."),
     "already_disclosed": _("This decision has already been disclosed."),
     "decision_revoked": _("The decision has been revoked."),
-    "id_number_invalid": _("The ID number is not 18 characters with a valid date of birth."),
-    "id_number_check": _("The ID number's check character does not match (GB 11643)."),
     "evidence_file_type": _("Attach evidence as a PDF, JPEG or PNG file."),
 }

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from anjian.core.rules import id_number_problem, mask_id_number  # noqa: F401 (citizens' ID numbers: core)
+
 # Order 15 Art. 24–25: enforcement needs at least two officers.
 MIN_INSPECTORS = 2
 # The stratum of every operating unit, whatever its category.
@@ -485,14 +487,6 @@ def next_due(deadlines: Iterable[Deadline], closed: bool) -> Deadline | None:
     return min(pending, key=lambda d: d.due, default=None)
 
 
-def mask_id_number(value: str) -> str:
-    """Disclosure masks an individual's ID number: the first 6 and last 4 characters stay."""
-    value = (value or "").strip()
-    if len(value) <= 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
 def risk_level(open_major_hazards: int, major_installations: int, penalties_3y: int, heavy_penalties_3y: int) -> str:
     """A unit's risk level for supervision (four colours, 红橙黄蓝) [weak: a setting of the bureau's practice].
 
@@ -506,23 +500,3 @@ def risk_level(open_major_hazards: int, major_installations: int, penalties_3y: 
     if penalties_3y == 1:
         return "general"
     return "low"
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def id_number_problem(value: str, today: datetime.date) -> str | None:
-    """A citizen ID number (GB 11643-1999): 17 digits, a valid birth date, and its check character."""
-    value = (value or "").strip().upper()
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        return "id_number_invalid"
-    try:
-        born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return "id_number_invalid"
-    if born > today or born.year < 1900:
-        return "id_number_invalid"
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    if "10X98765432"[total % 11] != value[17]:
-        return "id_number_check"
-    return None
