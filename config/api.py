@@ -24,6 +24,7 @@ from anjian.enforcement.api import router as enforcement_router
 from anjian.enforcement.case_api import router as case_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.indicators.api import router as indicators_router
+from anjian.training.api import router as training_router
 
 
 def _contains_nul(value) -> bool:
@@ -62,6 +63,7 @@ api.add_router("/", enforcement_router)
 api.add_router("/", case_router)
 api.add_router("/", accidents_router)
 api.add_router("/", indicators_router)
+api.add_router("/", training_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

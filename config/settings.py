@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "anjian.enforcement",
     "anjian.accidents",
     "anjian.indicators",
+    "anjian.training",
 ]
 
 MIDDLEWARE = [

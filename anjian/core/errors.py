@@ -77,6 +77,8 @@ MESSAGES = {
     "token_expiry_invalid": _("A token lasts from 1 to %(max_days)s days."),
     "language_unknown": _("There is no language %(language)s."),
     "kind_not_allowed": _("Organisations of this kind are created with their own system."),
+    "photo_too_large": _("The photo is larger than the %(limit)s allowed."),
+    "photo_not_image": _("The file is not a JPEG, PNG or WebP photo."),
     "id_number_invalid": _("The ID number is not 18 characters with a valid date of birth."),
     "id_number_check": _("The ID number's check character does not match (GB 11643)."),
     "calendar_year_missing": _(

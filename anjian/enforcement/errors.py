@@ -27,8 +27,6 @@ MESSAGES = {
     "date_in_future": _("The date cannot be in the future."),
     "checklist_item_unknown": _("Item %(item)s is not on this checklist."),
     "checklist_incomplete": _("Give a result for every item of the checklist; missing: %(items)s."),
-    "photo_too_large": _("The photo is larger than the %(limit)s allowed."),
-    "photo_not_image": _("The file is not a JPEG, PNG or WebP photo."),
     "deadline_in_past": _("The rectification deadline cannot be in the past."),
     "hazard_id_taken": _("A different hazard already has this id."),
     "grade_unknown_hazard": _("A hazard is general or major (Order 16 Art. 3)."),

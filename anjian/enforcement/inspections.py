@@ -2,10 +2,8 @@
 evidence photos and the on-site inspection record (现场检查记录) issued with them."""
 
 import datetime
-import hashlib
 import uuid
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,6 +11,7 @@ from anjian.core.audit import audit_record, snapshot
 from anjian.core.context import current_ip
 from anjian.core.errors import DomainError, PermissionDenied
 from anjian.core.models import AuditAction, OrganisationKind, Person
+from anjian.core.photos import check_photo
 from anjian.enforcement import permissions as perms
 from anjian.enforcement import rules
 from anjian.enforcement.documents import document_issue
@@ -26,8 +25,6 @@ from anjian.enforcement.models import (
     Recusal,
 )
 from anjian.enterprises.models import Enterprise
-
-PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 def _check_inspectors(actor, enterprise: Enterprise, usernames: list[str], on: datetime.date) -> list[Person]:
@@ -138,32 +135,14 @@ def inspection_record(
 
 def photo_add(actor, inspection: Inspection, *, upload, caption: str = "") -> EvidencePhoto:
     """Attach an evidence photo: a real JPEG, PNG or WebP image under the size limit, kept with its hash."""
-    from PIL import Image, UnidentifiedImageError
-
     if actor.organisation_id != inspection.organisation_id:
         raise PermissionDenied()
-    if upload.size > settings.PHOTO_MAX_BYTES:
-        limit = f"{settings.PHOTO_MAX_BYTES // (1024 * 1024)} MiB"
-        raise DomainError("photo_too_large", field="file", limit=limit)
-    try:
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise DomainError("photo_not_image", field="file") from None
-    if kind not in PHOTO_TYPES:
-        raise DomainError("photo_not_image", field="file")
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    upload.name = f"{digest.hexdigest()[:24]}.{kind.lower()}"
+    content_type, sha256 = check_photo(upload)
     photo = EvidencePhoto(
         inspection=inspection,
         file=upload,
-        sha256=digest.hexdigest(),
-        content_type=PHOTO_TYPES[kind],
+        sha256=sha256,
+        content_type=content_type,
         size=upload.size,
         caption=(caption or "").strip()[:300],
         uploaded_by=actor,
