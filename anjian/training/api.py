@@ -1,6 +1,7 @@
-"""The training API: trainees (the rest of the training system is being built)."""
+"""The training API: trainees, courses, sessions, attendance, hours and compliance (exams are being built)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
@@ -12,7 +13,7 @@ from anjian.core.api import ERRORS, Page
 from anjian.core.schemas import InputSchema
 from anjian.enterprises.selectors import get_enterprise_for
 from anjian.training import selectors, services
-from anjian.training.models import Audience, Education
+from anjian.training.models import Audience, CourseKind, Education
 
 router = Router(tags=["training"])
 
@@ -107,3 +108,159 @@ def upload_photo(request, trainee_id: UUID, file: UploadedFile = File(...)):
     """The trainee's photo (JPEG, PNG or WebP, at most PHOTO_MAX_BYTES), for the certificate."""
     trainee = selectors.get_trainee_for(request.auth, trainee_id)
     return trainee_out(request.auth, services.trainee_photo(request.auth, trainee, file))
+
+
+# --- courses, sessions, attendance, hours ----------------------------------------------------------------------------
+
+
+class CourseIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    audience: Literal[tuple(Audience.values)]  # type: ignore[valid-type]
+    kind: Literal[tuple(CourseKind.values)] = Field(  # type: ignore[valid-type]
+        description="initial (first training), yearly (re-training) or review (a certificate's review)"
+    )
+    operation_item: str = Field("", max_length=8, description="a special operation item, e.g. 1.2")
+    hours: Decimal = Field(gt=0, le=1000, max_digits=6, decimal_places=1)
+
+
+class SessionOut(Schema):
+    id: int
+    starts_on: date
+    ends_on: date
+    venue: str
+    hours: Decimal
+
+
+class CourseOut(Schema):
+    id: int
+    name: str
+    audience: str
+    kind: str
+    operation_item: str
+    hours: Decimal
+    organisation_id: int
+    sessions: list[SessionOut] = []
+
+    @staticmethod
+    def resolve_sessions(course) -> list:
+        return list(course.sessions.all())
+
+
+class SessionIn(InputSchema):
+    starts_on: date
+    ends_on: date
+    venue: str = Field(min_length=1, max_length=200)
+    hours: Decimal | None = Field(
+        None, gt=0, le=1000, max_digits=6, decimal_places=1, description="default: the course's"
+    )
+
+
+class AttendanceIn(InputSchema):
+    trainee: UUID
+    hours: Decimal | None = Field(
+        None, gt=0, le=1000, max_digits=6, decimal_places=1, description="default: the session's"
+    )
+
+
+class AttendanceOut(Schema):
+    trainee: UUID = Field(alias="trainee_id")
+    hours: Decimal
+
+
+class LedgerEntry(Schema):
+    on: date
+    course: str
+    kind: str
+    hours: Decimal
+
+
+class LedgerOut(Schema):
+    high_risk: bool = Field(description="employed by a mine, hazardous chemicals, fireworks or metal smelting unit")
+    required_initial: int | None
+    required_yearly: int | None
+    initial_done: Decimal
+    by_year: dict[int, Decimal]
+    entries: list[LedgerEntry]
+
+
+class ComplianceOut(Schema):
+    trainee: UUID
+    name: str
+    employer: int | None
+    employer_name: str
+    division_code: str
+    audience: str
+    basis: Literal["initial", "yearly"]
+    required: int | None
+    done: Decimal
+    shortfall: Decimal
+    compliant: bool
+
+
+@router.get("/courses", response=list[CourseOut])
+@paginate(Page)
+def list_courses(request):
+    return selectors.courses_visible_to(request.auth).prefetch_related("sessions")
+
+
+@router.post("/courses", response={201: CourseOut, **ERRORS})
+def create_course(request, payload: CourseIn):
+    return 201, services.course_create(request.auth, **payload.dict())
+
+
+@router.get("/courses/{course_id}", response={200: CourseOut, **ERRORS})
+def get_course(request, course_id: int):
+    return selectors.get_course_for(request.auth, course_id)
+
+
+@router.post("/courses/{course_id}/sessions", response={201: SessionOut, **ERRORS})
+def create_session(request, course_id: int, payload: SessionIn):
+    course = selectors.get_course_for(request.auth, course_id)
+    return 201, services.session_create(request.auth, course, **payload.dict())
+
+
+@router.post("/sessions/{session_id}/attendance", response={200: list[AttendanceOut], **ERRORS})
+def record_attendance(request, session_id: int, payload: list[AttendanceIn]):
+    """Credit trainees with their hours, all or nothing; a trainee sent again is corrected."""
+    session = selectors.get_session_for(request.auth, session_id)
+    entries = [(selectors.get_trainee_for(request.auth, item.trainee), item.hours) for item in payload]
+    return services.attendance_record(request.auth, session, entries)
+
+
+@router.get("/trainees/{trainee_id}/hours", response={200: LedgerOut, **ERRORS})
+def trainee_hours(request, trainee_id: UUID):
+    """The trainee's hours against the initial and yearly hours Order 3 requires."""
+    return selectors.ledger(selectors.get_trainee_for(request.auth, trainee_id))
+
+
+@router.get("/training/compliance", response=list[ComplianceOut])
+@paginate(Page)
+def training_compliance(
+    request,
+    year: int = Query(None, ge=2000, le=2100),
+    audience: Literal["managers", "workers"] = Query("managers"),
+    division: str = Query("", pattern=r"^(\d{6})?$"),
+    enterprise: int | None = Query(None, ge=1, le=2**63 - 1),
+):
+    """Principals and safety managers (or workers) in scope with the hours the year requires of them."""
+    from django.utils import timezone
+
+    from anjian.training import rules
+
+    unit = get_enterprise_for(request.auth, enterprise) if enterprise else None
+    audiences = (rules.PRINCIPAL, rules.SAFETY_MANAGER) if audience == "managers" else (rules.WORKER,)
+    rows = selectors.compliance(
+        request.auth, year or timezone.localdate().year, audiences=audiences, division=division, enterprise=unit
+    )
+    return [
+        {
+            "trainee": r["trainee"].pk,
+            "name": r["trainee"].name,
+            "employer": r["trainee"].employer_id,
+            "employer_name": r["trainee"].employer_name,
+            "division_code": r["trainee"].division_code,
+            "audience": r["trainee"].audience,
+            **{k: r[k] for k in ("basis", "required", "done", "shortfall", "compliant")},
+        }
+        for r in rows
+    ]

@@ -71,3 +71,57 @@ class Trainee(models.Model):
         return self.employer is not None and bool(
             rules.HIGH_RISK_CATEGORIES & set(self.employer.categories.values_list("category", flat=True))
         )
+
+
+class CourseKind(models.TextChoices):
+    INITIAL = "initial", _("First training")
+    YEARLY = "yearly", _("Yearly re-training")
+    REVIEW = "review", _("Review training")
+
+
+class Course(models.Model):
+    """A course of the catalogue: who it is for, which special operation (if any), its kind and hours."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="courses")
+    division_code = models.CharField(max_length=6)
+    name = models.CharField(_("name"), max_length=200)
+    audience = models.CharField(_("for"), max_length=20, choices=Audience.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=CourseKind.choices)
+    operation_item = models.CharField(_("special operation item"), max_length=8, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["audience", "name"]
+        indexes = [
+            models.Index(fields=["division_code"], opclasses=["varchar_pattern_ops"], name="course_division_prefix"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseSession(models.Model):
+    """One running of a course: its dates, venue and the hours it gives."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    venue = models.CharField(_("venue"), max_length=200)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        ordering = ["-starts_on"]
+
+
+class Attendance(models.Model):
+    """A trainee's hours at a session: the ledger is the sum of these."""
+
+    session = models.ForeignKey(CourseSession, on_delete=models.PROTECT, related_name="attendance")
+    trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="attendance")
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "trainee"], name="attendance_once")]

@@ -1,6 +1,8 @@
 """Reads of training, always scoped: a bureau sees the trainees of its area; an institution its own; a unit its
 employees. ID numbers are shown in full only to trainers who may see them."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
@@ -8,6 +10,7 @@ from anjian.core.errors import NotFound
 from anjian.core.rules import mask_id_number
 from anjian.core.scope import scope_for
 from anjian.training import permissions as perms
+from anjian.training import rules
 from anjian.training.models import Trainee
 
 
@@ -35,3 +38,136 @@ def shown_id_number(person, trainee: Trainee) -> str:
     if person.has_perm(perms.VIEW_ID_NUMBERS):
         return trainee.id_number
     return mask_id_number(trainee.id_number)
+
+
+def courses_visible_to(person) -> QuerySet:
+    from anjian.training.models import Course
+
+    scope = scope_for(person)
+    if scope.is_empty:
+        return Course.objects.none()
+    if scope.division_prefix is not None:
+        # A bureau sees the courses given in its area and above it (the region's centre trains everyone).
+        return Course.objects.filter(
+            Q(division_code__startswith=scope.division_prefix) | Q(organisation_id=person.organisation_id)
+        )
+    return Course.objects.filter(organisation_id=scope.organisation_id)
+
+
+def get_course_for(person, course_id):
+    from anjian.training.models import Course
+
+    try:
+        return courses_visible_to(person).get(pk=int(course_id))
+    except (Course.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+
+
+def get_session_for(person, session_id):
+    from anjian.training.models import CourseSession
+
+    try:
+        return CourseSession.objects.select_related("course").get(
+            pk=int(session_id), course__in=courses_visible_to(person)
+        )
+    except (CourseSession.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None
+
+
+def _high_risk(trainee) -> bool:
+    if trainee.employer is None:
+        return False
+    return bool(rules.HIGH_RISK_CATEGORIES & {c.category for c in trainee.employer.categories.all()})
+
+
+def ledger(trainee) -> dict:
+    """A trainee's hours, session by session and year by year, against what Order 3 requires."""
+    from anjian.training.models import Attendance, CourseKind
+
+    rows = list(
+        Attendance.objects.filter(trainee=trainee)
+        .select_related("session__course")
+        .order_by("session__starts_on", "pk")
+    )
+    high_risk = _high_risk(trainee)
+    initial_done = sum((a.hours for a in rows if a.session.course.kind == CourseKind.INITIAL), Decimal(0))
+    by_year: dict[int, Decimal] = {}
+    for a in rows:
+        by_year[a.session.starts_on.year] = by_year.get(a.session.starts_on.year, Decimal(0)) + a.hours
+    return {
+        "high_risk": high_risk,
+        "required_initial": rules.required_hours(trainee.audience, high_risk, "initial"),
+        "required_yearly": rules.required_hours(trainee.audience, high_risk, "yearly"),
+        "initial_done": initial_done,
+        "by_year": dict(sorted(by_year.items())),
+        "entries": [
+            {
+                "on": a.session.starts_on,
+                "course": a.session.course.name,
+                "kind": a.session.course.kind,
+                "hours": a.hours,
+            }
+            for a in rows
+        ],
+    }
+
+
+def compliance(person, year: int, *, audiences=(rules.PRINCIPAL, rules.SAFETY_MANAGER), division="", enterprise=None):
+    """Each trainee of these audiences in scope: the hours required of them for the year, those done, the shortfall.
+
+    Until the first training is complete, its hours are required; in the year it is completed, that suffices;
+    afterwards, the yearly re-training hours of the year.
+    """
+    from django.db.models import Sum
+
+    from anjian.core.rules import division_prefix
+    from anjian.training.models import Attendance, CourseKind
+
+    trainees = trainees_visible_to(person).filter(audience__in=audiences).prefetch_related("employer__categories")
+    if division:
+        trainees = trainees.filter(division_code__startswith=division_prefix(division))
+    if enterprise is not None:
+        trainees = trainees.filter(employer=enterprise)
+    trainees = list(trainees.order_by("division_code", "employer_name", "name"))
+    ids = [t.pk for t in trainees]
+    in_year = dict(
+        Attendance.objects.filter(trainee_id__in=ids, session__starts_on__year=year)
+        .values_list("trainee_id")
+        .annotate(total=Sum("hours"))
+    )
+    initial = {}
+    for trainee_id, starts_on, hours in (
+        Attendance.objects.filter(trainee_id__in=ids, session__course__kind=CourseKind.INITIAL)
+        .order_by("session__starts_on")
+        .values_list("trainee_id", "session__starts_on", "hours")
+    ):
+        done, completed = initial.get(trainee_id, (Decimal(0), None))
+        initial[trainee_id] = (done + hours, completed or starts_on)
+    rows = []
+    for trainee in trainees:
+        high_risk = _high_risk(trainee)
+        need_initial = rules.required_hours(trainee.audience, high_risk, "initial")
+        done_initial, first_on = initial.get(trainee.pk, (Decimal(0), None))
+        initial_incomplete = need_initial is not None and done_initial < need_initial
+        initial_this_year = first_on is not None and first_on.year >= year
+        if initial_incomplete or initial_this_year:
+            required, done, basis = need_initial, done_initial, "initial"
+        else:
+            required, done, basis = (
+                rules.required_hours(trainee.audience, high_risk, "yearly"),
+                in_year.get(trainee.pk, Decimal(0)),
+                "yearly",
+            )
+        shortfall = rules.hours_shortfall(required, done)
+        rows.append(
+            {
+                "trainee": trainee,
+                "basis": basis,
+                "required": required,
+                "done": done,
+                "shortfall": shortfall,
+                "compliant": shortfall == 0,
+                "high_risk": high_risk,
+            }
+        )
+    return rows
