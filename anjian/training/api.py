@@ -13,7 +13,7 @@ from anjian.core.api import ERRORS, Page
 from anjian.core.schemas import InputSchema
 from anjian.enterprises.selectors import get_enterprise_for
 from anjian.training import selectors, services
-from anjian.training.models import Audience, CourseKind, Education
+from anjian.training.models import Audience, CourseKind, Education, QuestionKind
 
 router = Router(tags=["training"])
 
@@ -264,3 +264,160 @@ def training_compliance(
         }
         for r in rows
     ]
+
+
+# --- the question bank -----------------------------------------------------------------------------------------------
+
+
+class OptionIn(InputSchema):
+    zh: str = Field("", max_length=500)
+    bo: str = Field("", max_length=1000)
+
+
+class CriterionIn(InputSchema):
+    key: str = Field(min_length=1, max_length=20)
+    label: str = Field("", max_length=300)
+    max: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=1)
+
+
+class QuestionIn(InputSchema):
+    kind: Literal[tuple(QuestionKind.values)]  # type: ignore[valid-type]
+    category: str = Field("", max_length=4, description="special operation category, 1–11 (default: the item's)")
+    operation_item: str = Field("", max_length=8, description="e.g. 1.2")
+    knowledge_point: str = Field("", max_length=100)
+    difficulty: int = Field(ge=1, le=5)
+    text_zh: str = Field("", max_length=5000)
+    text_bo: str = Field("", max_length=10000)
+    options: list[OptionIn] = Field([], max_length=8, description="choices; true-or-false questions have their own")
+    answer: list[int] = Field([], max_length=8, description="indexes of the right options (true: [0], false: [1])")
+    sheet: list[CriterionIn] = Field(
+        [], max_length=50, description="a practical task's scoring sheet, maxima total 100"
+    )
+    explanation: str = Field("", max_length=5000)
+    active: bool = True
+
+
+class VersionOut(Schema):
+    number: int
+    text_zh: str
+    text_bo: str
+    options: list[dict]
+    answer: list[int] | None = Field(description="shown to trainers only")
+    sheet: list[dict]
+    explanation: str
+    created_at: datetime
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    category: str
+    operation_item: str
+    knowledge_point: str
+    difficulty: int
+    active: bool
+    version: int
+    current: VersionOut
+    versions: int
+
+
+def question_out(person, question) -> dict:
+    versions = sorted(question.versions.all(), key=lambda v: v.number)
+    current = versions[-1]
+    trainer = person.has_perm("training.manage_training")
+    return {
+        **{f: getattr(question, f) for f in ("id", "kind", "category", "operation_item", "knowledge_point")},
+        "difficulty": question.difficulty,
+        "active": question.active,
+        "version": question.version,
+        "versions": len(versions),
+        "current": {
+            **{f: getattr(current, f) for f in ("number", "text_zh", "text_bo", "options", "sheet", "created_at")},
+            "answer": current.answer if trainer else None,
+            "explanation": current.explanation if trainer else "",
+        },
+    }
+
+
+class QuestionFilter(Schema):
+    kind: Literal[tuple(QuestionKind.values) + ("",)] = ""  # type: ignore[valid-type]
+    category: str = Field("", max_length=4)
+    operation_item: str = Field("", max_length=8)
+    difficulty: int | None = Field(None, ge=1, le=5)
+    q: str = Field("", max_length=100)
+
+
+class _Questions:
+    def __init__(self, person, qs):
+        self.person, self.qs = person, qs
+
+    def __len__(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [question_out(self.person, q) for q in self.qs[item]]
+
+
+@router.get("/questions", response=list[QuestionOut])
+@paginate(Page)
+def list_questions(request, filters: QuestionFilter = Query(...)):
+    """The question bank you may use, filtered by tags; answers are shown to trainers only."""
+    from django.db.models import Q
+
+    qs = selectors.questions_visible_to(request.auth).prefetch_related("versions")
+    for name in ("kind", "category", "operation_item", "difficulty"):
+        value = getattr(filters, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    if filters.q:
+        qs = qs.filter(Q(versions__text_zh__icontains=filters.q) | Q(versions__text_bo__icontains=filters.q)).distinct()
+    return _Questions(request.auth, qs.order_by("pk"))
+
+
+@router.post("/questions", response={201: QuestionOut, **ERRORS})
+def create_question(request, payload: QuestionIn):
+    question = services.question_create(request.auth, payload.dict())
+    return 201, question_out(request.auth, selectors.get_question_for(request.auth, question.pk))
+
+
+class ImportRow(Schema):
+    line: int
+    ok: bool
+    code: str
+    field: str
+    message: str
+
+
+class ImportOut(Schema):
+    rows: list[ImportRow]
+    valid: int
+    invalid: int
+    created: int = Field(description="0 for a preview, or when any row is invalid (all or nothing)")
+
+
+@router.post("/questions/import", response={200: ImportOut, **ERRORS})
+def import_questions(request, file: UploadedFile = File(...), preview: bool = Query(True)):
+    """Import questions from xlsx or csv (UTF-8 or GB18030): `preview=true` (the default) checks every row and
+    writes nothing; `preview=false` writes them all, or nothing when a row is wrong."""
+    from django.conf import settings
+
+    from anjian.core.errors import DomainError
+
+    if file.size > settings.IMPORT_MAX_BYTES:
+        limit = f"{settings.IMPORT_MAX_BYTES // 2**20} MiB"
+        raise DomainError("request_too_large", field="file", status=413, limit=limit)
+    rows = services.parse_question_file(file.name or "", file.read())
+    return services.questions_import(request.auth, rows, preview=preview)
+
+
+@router.get("/questions/{question_id}", response={200: QuestionOut, **ERRORS})
+def get_question(request, question_id: int):
+    return question_out(request.auth, selectors.get_question_for(request.auth, question_id))
+
+
+@router.put("/questions/{question_id}", response={200: QuestionOut, **ERRORS})
+def edit_question(request, question_id: int, payload: QuestionIn):
+    """A new version of the question; exams already drawn keep the version they were drawn with."""
+    question = selectors.get_question_for(request.auth, question_id)
+    services.question_edit(request.auth, question, payload.dict())
+    return question_out(request.auth, selectors.get_question_for(request.auth, question_id))

@@ -14,4 +14,17 @@ MESSAGES = {
     "session_dates_invalid": _("A session ends on or after the day it starts."),
     "attendance_hours_exceed": _("%(name)s cannot be credited more hours than the session gives (%(hours)s)."),
     "attendance_before_session": _("Attendance is recorded once the session has started."),
+    "question_kind_unknown": _("A question is single choice, multiple choice, true or false, or a practical task."),
+    "question_text_required": _("Give the question's text in Chinese, in Tibetan or in both."),
+    "question_sheet_required": _("A practical task needs its scoring sheet."),
+    "question_sheet_invalid": _("Each line of a scoring sheet has its own key, a label and a maximum score."),
+    "question_sheet_total": _("The maxima of a scoring sheet add up to 100."),
+    "question_answer_invalid": _(
+        "The answer does not fit the question: one option for single choice, two or more for multiple choice, "
+        "true or false for a true-or-false question."
+    ),
+    "question_options_count": _("Single choice has 2 to 8 options, multiple choice 3 to 8."),
+    "question_option_empty": _("An option has no text."),
+    "difficulty_invalid": _("Difficulty is 1 (easiest) to 5 (hardest)."),
+    "question_not_yours": _("Only trainers of the organisation that keeps this question change it."),
 }

@@ -125,3 +125,48 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "trainee"], name="attendance_once")]
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = rules.SINGLE, _("Single choice")
+    MULTIPLE = rules.MULTIPLE, _("Multiple choice")
+    JUDGE = rules.JUDGE, _("True or false")
+    PRACTICAL = rules.PRACTICAL, _("Practical task")
+
+
+class Question(models.Model):
+    """A question of the bank: its tags; its text lives in versions, so an edit never changes a finished exam."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="questions")
+    division_code = models.CharField(max_length=6)
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    category = models.CharField(_("special operation category"), max_length=4, blank=True)
+    operation_item = models.CharField(_("special operation item"), max_length=8, blank=True)
+    knowledge_point = models.CharField(_("knowledge point"), max_length=100, blank=True)
+    difficulty = models.PositiveSmallIntegerField(_("difficulty"))
+    active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(default=1)  # the current version's number
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["category", "operation_item", "kind", "pk"]
+        indexes = [models.Index(fields=["kind", "category", "operation_item", "difficulty"])]
+
+
+class QuestionVersion(models.Model):
+    """One immutable text of a question, in Chinese, Tibetan or both."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text_zh = models.TextField(_("text (Chinese)"), blank=True)
+    text_bo = models.TextField(_("text (Tibetan)"), blank=True)
+    options = models.JSONField(default=list)  # [{"zh": ..., "bo": ...}], in their original order
+    answer = models.JSONField(default=list)  # indexes of the right options
+    sheet = models.JSONField(default=list)  # practical: [{"key", "label", "max"}]
+    explanation = models.TextField(_("explanation"), blank=True)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["question_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="question_version_once")]

@@ -357,3 +357,61 @@ def mask_name(name: str) -> str:
     if len(name) <= 1:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+# --- the question bank -----------------------------------------------------------------------------------------------
+
+JUDGE_OPTIONS = ({"zh": "正确", "bo": "ཡང་དག"}, {"zh": "错误", "bo": "ནོར་བ"})
+LETTERS = "ABCDEFGH"
+TRUE_WORDS = {"对", "正确", "T", "TRUE", "Y", "√", "是", "A"}
+FALSE_WORDS = {"错", "错误", "F", "FALSE", "N", "×", "否", "B"}
+
+
+def question_problem(kind: str, text_zh: str, text_bo: str, options: list, answer: list, sheet: list):
+    """(code, field) of the first thing wrong with a question, or None."""
+    if kind not in QUESTION_KINDS:
+        return "question_kind_unknown", "kind"
+    if not (text_zh or "").strip() and not (text_bo or "").strip():
+        return "question_text_required", "text_zh"
+    if kind == PRACTICAL:
+        if not sheet:
+            return "question_sheet_required", "sheet"
+        keys = [str(c.get("key", "")) for c in sheet]
+        if len(set(keys)) != len(keys) or "" in keys:
+            return "question_sheet_invalid", "sheet"
+        try:
+            total = sum(Decimal(str(c["max"])) for c in sheet)
+        except (KeyError, ArithmeticError, ValueError):
+            return "question_sheet_invalid", "sheet"
+        if total != 100 or any(Decimal(str(c["max"])) <= 0 for c in sheet):
+            return "question_sheet_total", "sheet"
+        return None
+    if kind == JUDGE:
+        if answer not in ([0], [1]):
+            return "question_answer_invalid", "answer"
+        return None
+    if len(options) < (2 if kind == SINGLE else 3) or len(options) > len(LETTERS):
+        return "question_options_count", "options"
+    if any(not (str(o.get("zh", "")).strip() or str(o.get("bo", "")).strip()) for o in options):
+        return "question_option_empty", "options"
+    if len(set(answer)) != len(answer) or any(not isinstance(a, int) or not 0 <= a < len(options) for a in answer):
+        return "question_answer_invalid", "answer"
+    if kind == SINGLE and len(answer) != 1:
+        return "question_answer_invalid", "answer"
+    if kind == MULTIPLE and len(answer) < 2:
+        return "question_answer_invalid", "answer"
+    return None
+
+
+def parse_answer(kind: str, text: str) -> list[int] | None:
+    """The answer as written in a spreadsheet: 'B', 'ACD', 'A,C,D'; 对/错, 正确/错误, T/F, √/× for true-or-false."""
+    raw = (text or "").strip().upper().replace(",", "").replace("，", "").replace(" ", "").replace("、", "")
+    if kind == JUDGE:
+        if raw in TRUE_WORDS:
+            return [0]
+        if raw in FALSE_WORDS:
+            return [1]
+        return None
+    if not raw or any(ch not in LETTERS for ch in raw):
+        return None
+    return sorted({LETTERS.index(ch) for ch in raw})

@@ -171,3 +171,33 @@ def compliance(person, year: int, *, audiences=(rules.PRINCIPAL, rules.SAFETY_MA
             }
         )
     return rows
+
+
+def questions_visible_to(person) -> QuerySet:
+    """A bureau's trainers use the bank of their area and of the bureaus above (the region's bank serves every
+    prefecture); an institution its own."""
+    from anjian.training.models import Question
+
+    scope = scope_for(person)
+    if scope.is_empty:
+        return Question.objects.none()
+    if scope.division_prefix is not None:
+        own = person.organisation.division
+        ancestors = []
+        node = own.parent
+        while node is not None:
+            ancestors.append(node.code)
+            node = node.parent
+        return Question.objects.filter(
+            Q(division_code__startswith=scope.division_prefix) | Q(division_code__in=ancestors)
+        )
+    return Question.objects.filter(organisation_id=scope.organisation_id)
+
+
+def get_question_for(person, question_id):
+    from anjian.training.models import Question
+
+    try:
+        return questions_visible_to(person).prefetch_related("versions").get(pk=int(question_id))
+    except (Question.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None

@@ -13,7 +13,17 @@ from anjian.core.photos import check_photo
 from anjian.core.rules import id_number_birth_date, id_number_problem
 from anjian.training import permissions as perms
 from anjian.training import rules
-from anjian.training.models import Attendance, Audience, Course, CourseKind, CourseSession, Education, Trainee
+from anjian.training.models import (
+    Attendance,
+    Audience,
+    Course,
+    CourseKind,
+    CourseSession,
+    Education,
+    Question,
+    QuestionVersion,
+    Trainee,
+)
 
 TRAINER_KINDS = (OrganisationKind.BUREAU, OrganisationKind.INSTITUTION)
 
@@ -213,3 +223,226 @@ def attendance_record(actor, session: CourseSession, entries: list[tuple[Trainee
                 **_scope(trainee),
             )
     return saved
+
+
+# --- the question bank -----------------------------------------------------------------------------------------------
+
+QUESTION_TAGS = ("kind", "category", "operation_item", "knowledge_point", "difficulty")
+
+
+def question_clean(data: dict) -> dict:
+    """A question's fields, checked; every problem names its field."""
+    kind = data.get("kind")
+    options = [
+        {"zh": str(o.get("zh", "")).strip()[:500], "bo": str(o.get("bo", "")).strip()[:1000]}
+        for o in (data.get("options") or [])
+    ]
+    if kind == rules.JUDGE:
+        options = [dict(o) for o in rules.JUDGE_OPTIONS]
+    answer = list(data.get("answer") or [])
+    sheet = [
+        {"key": str(c.get("key", "")).strip()[:20], "label": str(c.get("label", "")).strip()[:300], "max": c.get("max")}
+        for c in (data.get("sheet") or [])
+    ]
+    problem = rules.question_problem(kind, data.get("text_zh", ""), data.get("text_bo", ""), options, answer, sheet)
+    if problem:
+        raise DomainError(problem[0], field=problem[1])
+    difficulty = data.get("difficulty")
+    if not isinstance(difficulty, int) or difficulty not in rules.DIFFICULTIES:
+        raise DomainError("difficulty_invalid", field="difficulty")
+    item = (data.get("operation_item") or "").strip()
+    category = (data.get("category") or "").strip()
+    items = rules.item_codes()
+    if item:
+        if item not in items:
+            raise DomainError("operation_item_unknown", field="operation_item", item=item)
+        category = category or items[item]
+    if category and category not in set(items.values()) | {"11"}:
+        raise DomainError("invalid", field="category")
+    return {
+        "kind": kind,
+        "category": category,
+        "operation_item": item,
+        "knowledge_point": (data.get("knowledge_point") or "").strip()[:100],
+        "difficulty": difficulty,
+        "text_zh": (data.get("text_zh") or "").strip(),
+        "text_bo": (data.get("text_bo") or "").strip(),
+        "options": options if kind != rules.PRACTICAL else [],
+        "answer": answer if kind != rules.PRACTICAL else [],
+        "sheet": [{**c, "max": float(Decimal(str(c["max"])))} for c in sheet] if kind == rules.PRACTICAL else [],
+        "explanation": (data.get("explanation") or "").strip()[:5000],
+    }
+
+
+def _store_question(actor, organisation, cleaned: dict) -> Question:
+    question = Question.objects.create(
+        organisation=organisation,
+        division_code=organisation.division_id,
+        **{k: cleaned[k] for k in QUESTION_TAGS},
+    )
+    version = QuestionVersion.objects.create(
+        question=question,
+        number=1,
+        created_by=actor,
+        **{k: cleaned[k] for k in ("text_zh", "text_bo", "options", "answer", "sheet", "explanation")},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=question,
+        object_repr=(cleaned["text_zh"] or cleaned["text_bo"])[:80],
+        after=snapshot(question) | {"version": snapshot(version)},
+        ip=current_ip(),
+        division_code=question.division_code,
+        organisation_id=organisation.pk,
+    )
+    return question
+
+
+def question_create(actor, data: dict) -> Question:
+    organisation = _trainer(actor)
+    cleaned = question_clean(data)
+    with transaction.atomic():
+        return _store_question(actor, organisation, cleaned)
+
+
+def question_edit(actor, question: Question, data: dict) -> Question:
+    """An edit is a new version: exams drawn before keep the text they were drawn with."""
+    organisation = _trainer(actor)
+    if question.organisation_id != organisation.pk:
+        raise DomainError("question_not_yours", status=403)
+    cleaned = question_clean({**data, "kind": question.kind})
+    with transaction.atomic():
+        locked = Question.objects.select_for_update().get(pk=question.pk)
+        before = snapshot(locked)
+        for name in QUESTION_TAGS:
+            setattr(locked, name, cleaned[name])
+        locked.version += 1
+        if "active" in data:
+            locked.active = bool(data["active"])
+        locked.save()
+        version = QuestionVersion.objects.create(
+            question=locked,
+            number=locked.version,
+            created_by=actor,
+            **{k: cleaned[k] for k in ("text_zh", "text_bo", "options", "answer", "sheet", "explanation")},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=locked,
+            object_repr=(cleaned["text_zh"] or cleaned["text_bo"])[:80],
+            before=before,
+            after=snapshot(locked) | {"version": snapshot(version)},
+            ip=current_ip(),
+            division_code=locked.division_code,
+            organisation_id=organisation.pk,
+        )
+    return locked
+
+
+IMPORT_COLUMNS = (
+    "kind",
+    "category",
+    "operation_item",
+    "knowledge_point",
+    "difficulty",
+    "text_zh",
+    "text_bo",
+    *(f"option_{letter.lower()}" for letter in rules.LETTERS),
+    *(f"option_{letter.lower()}_bo" for letter in rules.LETTERS),
+    "answer",
+    "explanation",
+)
+KIND_WORDS = {
+    "单选": rules.SINGLE,
+    "单选题": rules.SINGLE,
+    "多选": rules.MULTIPLE,
+    "多选题": rules.MULTIPLE,
+    "判断": rules.JUDGE,
+    "判断题": rules.JUDGE,
+}
+
+
+def parse_question_file(name: str, content: bytes) -> list[dict]:
+    """Rows of a question spreadsheet (xlsx, or csv in UTF-8 or GB18030) with the IMPORT_COLUMNS header."""
+    table = _read_table(name, content)
+    header = [str(h).strip().lower() for h in table[0]]
+    missing = [c for c in ("kind", "difficulty", "answer") if c not in header]
+    if missing or ("text_zh" not in header and "text_bo" not in header):
+        raise DomainError("file_columns_missing", field="file", columns=", ".join(missing or ["text_zh"]))
+    rows = []
+    for values in table[1:]:
+        if not any(str(v).strip() for v in values):
+            continue
+        raw = {h: ("" if v is None else str(v).strip()) for h, v in zip(header, values, strict=False)}
+        kind = KIND_WORDS.get(raw.get("kind", ""), raw.get("kind", ""))
+        options = []
+        for letter in rules.LETTERS.lower():
+            zh, bo = raw.get(f"option_{letter}", ""), raw.get(f"option_{letter}_bo", "")
+            if zh or bo:
+                options.append({"zh": zh, "bo": bo})
+        difficulty = raw.get("difficulty", "")
+        rows.append(
+            {
+                "kind": kind,
+                "category": raw.get("category", "").removesuffix(".0"),
+                "operation_item": raw.get("operation_item", ""),
+                "knowledge_point": raw.get("knowledge_point", ""),
+                "difficulty": int(float(difficulty)) if difficulty.replace(".", "", 1).isdigit() else None,
+                "text_zh": raw.get("text_zh", ""),
+                "text_bo": raw.get("text_bo", ""),
+                "options": options,
+                "answer": rules.parse_answer(kind, raw.get("answer", "")) or ["?"],
+                "explanation": raw.get("explanation", ""),
+            }
+        )
+    return rows
+
+
+def _read_table(name: str, content: bytes) -> list[list]:
+    import csv
+    import io
+
+    if name.lower().endswith(".xlsx"):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            table = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+        except Exception:  # noqa: BLE001 (calamine raises its own errors for anything unreadable)
+            raise DomainError("file_unreadable", field="file") from None
+    else:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise DomainError("file_unreadable", field="file")
+        table = list(csv.reader(io.StringIO(text)))
+    if not table:
+        raise DomainError("file_empty", field="file")
+    return table
+
+
+def questions_import(actor, rows: list[dict], *, preview: bool) -> dict:
+    """Check every row; with `preview`, only say what would happen; otherwise write all or nothing."""
+    organisation = _trainer(actor)
+    results, cleaned_rows = [], []
+    for line, row in enumerate(rows, start=2):
+        try:
+            cleaned_rows.append(question_clean(row))
+            results.append({"line": line, "ok": True, "code": "", "field": "", "message": ""})
+        except DomainError as error:
+            results.append(
+                {"line": line, "ok": False, "code": error.code, "field": error.field or "", "message": error.message}
+            )
+    bad = [r for r in results if not r["ok"]]
+    created = 0
+    if not preview and not bad:
+        with transaction.atomic():
+            for cleaned in cleaned_rows:
+                _store_question(actor, organisation, cleaned)
+                created += 1
+    return {"rows": results, "valid": len(results) - len(bad), "invalid": len(bad), "created": created}
