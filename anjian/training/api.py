@@ -421,3 +421,86 @@ def edit_question(request, question_id: int, payload: QuestionIn):
     question = selectors.get_question_for(request.auth, question_id)
     services.question_edit(request.auth, question, payload.dict())
     return question_out(request.auth, selectors.get_question_for(request.auth, question_id))
+
+
+# --- paper rules -----------------------------------------------------------------------------------------------------
+
+
+class PaperLineIn(InputSchema):
+    kind: Literal["single", "multiple", "judge"]
+    count: int = Field(ge=1, le=500)
+    points: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2)
+    knowledge_point: str = Field("", max_length=100)
+    difficulty: int | None = Field(None, ge=1, le=5)
+
+
+class PaperRuleIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    operation_item: str = Field("", max_length=8, description="draw from the questions of this item")
+    items: list[PaperLineIn] = Field(min_length=1, max_length=50, description="lines totalling 100 points")
+    duration_minutes: int | None = Field(None, ge=10, le=600, description="default 120 (the theory exam)")
+    pass_mark: int | None = Field(None, ge=1, le=100, description="default 80 of 100")
+
+
+class PaperRuleOut(Schema):
+    id: int
+    name: str
+    operation_item: str
+    duration_minutes: int
+    pass_mark: int
+    items: list[dict]
+    organisation_id: int
+
+
+class DrawnQuestion(Schema):
+    question: int
+    version: int
+    kind: str
+    points: Decimal
+    text_zh: str
+    text_bo: str
+    options: list[dict] = Field(description="in the order the examinee sees them")
+    answer: list[int] = Field(description="positions of the right options in that order")
+
+
+@router.get("/papers", response=list[PaperRuleOut])
+@paginate(Page)
+def list_paper_rules(request):
+    return selectors.paper_rules_visible_to(request.auth)
+
+
+@router.post("/papers", response={201: PaperRuleOut, **ERRORS})
+def create_paper_rule(request, payload: PaperRuleIn):
+    """A rule for drawing theory papers; each line must find enough questions in the bank."""
+    return 201, services.paper_rule_create(request.auth, **payload.dict())
+
+
+@router.get("/papers/{rule_id}", response={200: PaperRuleOut, **ERRORS})
+def get_paper_rule(request, rule_id: int):
+    return selectors.get_paper_rule_for(request.auth, rule_id)
+
+
+@router.get("/papers/{rule_id}/draw", response={200: list[DrawnQuestion], **ERRORS})
+def preview_draw(request, rule_id: int, seed: str = Query(min_length=1, max_length=100)):
+    """The paper this seed gives (for trainers checking a rule): the same seed always gives the same paper."""
+    from anjian.core.errors import PermissionDenied
+    from anjian.training.models import QuestionVersion
+
+    if not request.auth.has_perm("training.manage_training"):
+        raise PermissionDenied()
+    rule = selectors.get_paper_rule_for(request.auth, rule_id)
+    paper = services.paper_draw(rule, seed)
+    versions = QuestionVersion.objects.in_bulk([line["version"] for line in paper])
+    out = []
+    for line in paper:
+        version = versions[line["version"]]
+        out.append(
+            {
+                **{k: line[k] for k in ("question", "version", "kind", "points")},
+                "text_zh": version.text_zh,
+                "text_bo": version.text_bo,
+                "options": [version.options[i] for i in line["order"]],
+                "answer": sorted(line["order"].index(a) for a in version.answer),
+            }
+        )
+    return out

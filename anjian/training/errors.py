@@ -27,4 +27,11 @@ MESSAGES = {
     "question_option_empty": _("An option has no text."),
     "difficulty_invalid": _("Difficulty is 1 (easiest) to 5 (hardest)."),
     "question_not_yours": _("Only trainers of the organisation that keeps this question change it."),
+    "paper_rule_empty": _("A paper rule needs at least one line."),
+    "paper_rule_invalid": _("Each line of a paper rule draws at least one objective question for more than 0 points."),
+    "paper_rule_total": _("The lines of a paper rule must add up to 100 points."),
+    "paper_pool_too_small": _(
+        "Line %(line)s asks for %(count)s questions but the bank holds %(available)s that fit: add questions or "
+        "loosen the line."
+    ),
 }

@@ -170,3 +170,20 @@ class QuestionVersion(models.Model):
     class Meta:
         ordering = ["question_id", "number"]
         constraints = [models.UniqueConstraint(fields=["question", "number"], name="question_version_once")]
+
+
+class PaperRule(models.Model):
+    """How a theory paper is drawn: lines of (kind, tags, difficulty, count, points) totalling 100 points."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="paper_rules")
+    division_code = models.CharField(max_length=6)
+    name = models.CharField(_("name"), max_length=200)
+    operation_item = models.CharField(_("special operation item"), max_length=8, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark"))
+    items = models.JSONField(default=list)  # [{"kind", "count", "points", "knowledge_point", "difficulty"}]
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["operation_item", "name"]

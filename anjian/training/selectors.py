@@ -201,3 +201,23 @@ def get_question_for(person, question_id):
         return questions_visible_to(person).prefetch_related("versions").get(pk=int(question_id))
     except (Question.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
+
+
+def paper_rules_visible_to(person) -> QuerySet:
+    from anjian.training.models import PaperRule
+
+    scope = scope_for(person)
+    if scope.is_empty:
+        return PaperRule.objects.none()
+    if scope.division_prefix is not None:
+        return PaperRule.objects.filter(division_code__startswith=scope.division_prefix)
+    return PaperRule.objects.filter(organisation_id=scope.organisation_id)
+
+
+def get_paper_rule_for(person, rule_id):
+    from anjian.training.models import PaperRule
+
+    try:
+        return paper_rules_visible_to(person).get(pk=int(rule_id))
+    except (PaperRule.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None

@@ -20,6 +20,7 @@ from anjian.training.models import (
     CourseKind,
     CourseSession,
     Education,
+    PaperRule,
     Question,
     QuestionVersion,
     Trainee,
@@ -446,3 +447,132 @@ def questions_import(actor, rows: list[dict], *, preview: bool) -> dict:
                 _store_question(actor, organisation, cleaned)
                 created += 1
     return {"rows": results, "valid": len(results) - len(bad), "invalid": len(bad), "created": created}
+
+
+# --- paper rules -----------------------------------------------------------------------------------------------------
+
+
+def _pool(organisation_division: str, operation_item: str, line: dict):
+    """The active questions a paper line draws from: the keeper's bank and those of the bureaus above it."""
+    from anjian.core.models import Division
+
+    codes = []
+    node = Division.objects.filter(code=organisation_division).select_related("parent").first()
+    while node is not None:
+        codes.append(node.code)
+        node = node.parent
+    qs = Question.objects.filter(active=True, kind=line["kind"], division_code__in=codes)
+    if operation_item:
+        qs = qs.filter(operation_item=operation_item)
+    if line.get("knowledge_point"):
+        qs = qs.filter(knowledge_point=line["knowledge_point"])
+    if line.get("difficulty"):
+        qs = qs.filter(difficulty=line["difficulty"])
+    return qs
+
+
+def paper_rule_create(
+    actor, *, name: str, operation_item: str = "", items: list[dict], duration_minutes=None, pass_mark=None
+) -> PaperRule:
+    """A rule for drawing theory papers; every line must find enough questions in the bank now."""
+    organisation = _trainer(actor)
+    version = rules.rules_for(timezone.localdate())
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("required", field="name")
+    if operation_item and operation_item not in rules.item_codes():
+        raise DomainError("operation_item_unknown", field="operation_item", item=operation_item)
+    lines = []
+    for index, item in enumerate(items or [], start=1):
+        if item.get("kind") not in rules.OBJECTIVE_KINDS:
+            raise DomainError("paper_rule_invalid", field=f"items.{index}.kind")
+        lines.append(
+            rules.PaperItem(
+                kind=item["kind"],
+                count=int(item.get("count") or 0),
+                points=Decimal(str(item.get("points") or 0)),
+                knowledge_point=(item.get("knowledge_point") or "").strip(),
+                difficulty=item.get("difficulty") or None,
+            )
+        )
+    problem = rules.paper_rule_problem(lines, version.full_marks)
+    if problem:
+        raise DomainError(problem, field="items")
+    stored = []
+    for index, line in enumerate(lines, start=1):
+        entry = {
+            "kind": line.kind,
+            "count": line.count,
+            "points": str(line.points),
+            "knowledge_point": line.knowledge_point,
+            "difficulty": line.difficulty,
+        }
+        available = _pool(organisation.division_id, operation_item, entry).count()
+        if available < line.count:
+            raise DomainError(
+                "paper_pool_too_small", field=f"items.{index}", line=index, count=line.count, available=available
+            )
+        stored.append(entry)
+    rule = PaperRule(
+        organisation=organisation,
+        division_code=organisation.division_id,
+        name=name[:200],
+        operation_item=operation_item,
+        duration_minutes=duration_minutes or version.theory_minutes,
+        pass_mark=pass_mark or version.pass_mark,
+        items=stored,
+        created_by=actor,
+    )
+    with transaction.atomic():
+        rule.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=rule,
+            after=snapshot(rule),
+            ip=current_ip(),
+            division_code=rule.division_code,
+            organisation_id=organisation.pk,
+        )
+    return rule
+
+
+def paper_draw(rule: PaperRule, seed: str) -> list[dict]:
+    """The paper a seed gives under a rule: each question's current version, its option order and its points.
+
+    The same seed and bank give the same paper; an exam records the seed and the versions it drew."""
+    lines = [
+        list(_pool(rule.division_code, rule.operation_item, line).values_list("pk", flat=True)) for line in rule.items
+    ]
+    current = {
+        v.question_id: v
+        for v in QuestionVersion.objects.filter(question_id__in={pk for pool in lines for pk in pool}).select_related(
+            "question"
+        )
+        if v.number == v.question.version
+    }
+    points = {}
+    for pool, line in zip(lines, rule.items, strict=True):
+        for pk in pool:
+            points.setdefault(pk, Decimal(line["points"]))
+    pools = [[(pk, len(current[pk].options)) for pk in pool if pk in current] for pool in lines]
+    counts = [line["count"] for line in rule.items]
+    try:
+        drawn = rules.draw_paper(seed, pools, counts)
+    except ValueError:  # the bank has shrunk since the rule was made: name the line that lacks
+        index = next(
+            (i for i, (pool, n) in enumerate(zip(pools, counts, strict=True)) if len(pool) < n), len(pools) - 1
+        )
+        raise DomainError(
+            "paper_pool_too_small", field="items", line=index + 1, count=counts[index], available=len(pools[index])
+        ) from None
+    return [
+        {
+            "question": pk,
+            "version": current[pk].pk,
+            "kind": current[pk].question.kind,
+            "order": order,
+            "points": points[pk],
+        }
+        for pk, order in drawn
+    ]
