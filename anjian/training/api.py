@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
 
 from anjian.core.api import ERRORS, Page
 from anjian.core.schemas import InputSchema
@@ -504,3 +505,252 @@ def preview_draw(request, rule_id: int, seed: str = Query(min_length=1, max_leng
             }
         )
     return out
+
+
+# --- exams and the online exam ---------------------------------------------------------------------------------------
+
+
+class ExamTokenAuth(HttpBearer):
+    """An examinee's token (POST /exam-tokens): the exam endpoints answer to it, and only for its own attempt."""
+
+    def authenticate(self, request, token):
+        from anjian.training.exams import candidate_for_token
+
+        return candidate_for_token(token)
+
+
+class ExamIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200)
+    paper_rule: int = Field(ge=1, le=2**63 - 1)
+    venue: str = Field(min_length=1, max_length=200)
+    starts_at: datetime = Field(description="the exam opens (examinees may start from then)")
+    ends_at: datetime = Field(description="the exam closes: every attempt ends by then")
+    proctors: list[str] = Field([], description="usernames of the proctors")
+
+
+class ExamOut(Schema):
+    id: int
+    name: str
+    paper_rule: int = Field(alias="paper_rule_id")
+    venue: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class CandidateIn(InputSchema):
+    trainee: UUID
+
+
+class CandidateOut(Schema):
+    id: int
+    trainee: UUID
+    ticket: str = Field(description="the admission ticket number")
+    code: str | None = Field(description="the access code, shown once when the candidate is admitted")
+    sitting: int = Field(description="1, or 2 for the one retake")
+    theory_score: Decimal | None
+    practical_score: Decimal | None
+    result: str
+
+
+class TokenIn(InputSchema):
+    ticket: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=20)
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+class PaperQuestion(Schema):
+    question: int
+    kind: str
+    points: Decimal
+    text_zh: str
+    text_bo: str
+    options: list[dict]
+
+
+class SavedAnswer(Schema):
+    answer: list[int]
+    seq: int
+    saved_at: datetime
+
+
+class AttemptOut(Schema):
+    id: UUID
+    exam: int
+    status: Literal["in_progress", "submitted"]
+    started_at: datetime
+    ends_at: datetime = Field(description="by the server's clock, the only clock")
+    server_time: datetime
+    seconds_left: int
+    timed_out: bool
+    questions: list[PaperQuestion]
+    answers: dict[str, SavedAnswer]
+    score: Decimal | None
+
+
+class AnswerIn(InputSchema):
+    answer: list[int] = Field(max_length=8, description="positions of the chosen options, as shown")
+    seq: int = Field(ge=0, le=2**31 - 1, description="the client's counter: a retry sends the same, a newer save more")
+
+
+def attempt_out(attempt) -> dict:
+    from django.utils import timezone
+
+    from anjian.training.models import QuestionVersion
+
+    now = timezone.now()
+    versions = QuestionVersion.objects.in_bulk([line["version"] for line in attempt.paper])
+    questions = []
+    for line in attempt.paper:
+        version = versions[line["version"]]
+        questions.append(
+            {
+                "question": line["question"],
+                "kind": line["kind"],
+                "points": Decimal(line["points"]),
+                "text_zh": version.text_zh,
+                "text_bo": version.text_bo,
+                "options": [version.options[i] for i in line["order"]],
+            }
+        )
+    return {
+        "id": attempt.pk,
+        "exam": attempt.candidate.exam_id,
+        "status": "submitted" if attempt.submitted_at else "in_progress",
+        "started_at": attempt.started_at,
+        "ends_at": attempt.ends_at,
+        "server_time": now,
+        "seconds_left": 0 if attempt.submitted_at else max(int((attempt.ends_at - now).total_seconds()), 0),
+        "timed_out": attempt.timed_out,
+        "questions": questions,
+        "answers": {
+            str(a.question): {"answer": a.given, "seq": a.seq, "saved_at": a.saved_at} for a in attempt.answers.all()
+        },
+        "score": attempt.score,
+    }
+
+
+@router.post("/exams", response={201: ExamOut, **ERRORS})
+def create_exam(request, payload: ExamIn):
+    from anjian.core.models import Person
+    from anjian.training import exams
+
+    rule = selectors.get_paper_rule_for(request.auth, payload.paper_rule)
+    proctors = list(
+        Person.objects.filter(username__in=payload.proctors, organisation=request.auth.organisation, is_active=True)
+    )
+    data = payload.dict(exclude={"paper_rule", "proctors"})
+    return 201, exams.exam_create(request.auth, paper_rule=rule, proctors=proctors, **data)
+
+
+@router.get("/exams", response=list[ExamOut])
+@paginate(Page)
+def list_exams(request):
+    return selectors.exams_visible_to(request.auth)
+
+
+@router.post("/exams/{exam_id}/candidates", response={201: list[CandidateOut], **ERRORS})
+def admit_candidates(request, exam_id: int, payload: list[CandidateIn]):
+    """Admit trainees; each gets an admission ticket and an access code, shown only in this answer."""
+    from django.db import transaction
+
+    from anjian.training import exams
+
+    exam = selectors.get_exam_for(request.auth, exam_id)
+    out = []
+    with transaction.atomic():
+        for item in payload:
+            trainee = selectors.get_trainee_for(request.auth, item.trainee)
+            candidate, code = exams.candidate_admit(request.auth, exam, trainee)
+            out.append(_candidate_out(candidate, code))
+    return 201, out
+
+
+def _candidate_out(candidate, code=None) -> dict:
+    return {
+        "id": candidate.pk,
+        "trainee": candidate.trainee_id,
+        "ticket": candidate.ticket,
+        "code": code,
+        "sitting": candidate.sitting,
+        "theory_score": candidate.theory_score,
+        "practical_score": candidate.practical_score,
+        "result": candidate.result,
+    }
+
+
+@router.get("/exams/{exam_id}/candidates", response={200: list[CandidateOut], **ERRORS})
+def list_candidates(request, exam_id: int):
+    exam = selectors.get_exam_for(request.auth, exam_id)
+    return [_candidate_out(c) for c in exam.candidates.order_by("ticket")]
+
+
+@router.post("/exam-tokens", auth=None, response={201: TokenOut, **ERRORS})
+def issue_exam_token(request, payload: TokenIn):
+    """An examinee signs in with the admission ticket and access code; the token opens their own exam only."""
+    from anjian.training import exams
+
+    token, key = exams.token_issue(payload.ticket, payload.code)
+    return 201, {"token": key, "expires_at": token.expires_at}
+
+
+def _own_attempt(request, attempt_id):
+    from anjian.core.errors import NotFound
+    from anjian.training.models import Attempt
+
+    attempt = (
+        Attempt.objects.select_related("candidate__exam__paper_rule", "candidate__trainee")
+        .filter(pk=attempt_id, candidate=request.auth)
+        .first()
+    )
+    if attempt is None:  # unknown, or another examinee's: the same answer
+        raise NotFound()
+    return attempt
+
+
+@router.post("/exams/{exam_id}/attempts", auth=ExamTokenAuth(), response={200: AttemptOut, 201: AttemptOut, **ERRORS})
+def start_attempt(request, exam_id: int):
+    """Start the exam, or come back to it after a lost connection: the same attempt, its answers kept."""
+    from anjian.core.errors import NotFound
+    from anjian.training import exams
+
+    if request.auth.exam_id != exam_id:
+        raise NotFound()
+    attempt, created = exams.attempt_start(request.auth)
+    return (201 if created else 200), attempt_out(_own_attempt(request, attempt.pk))
+
+
+@router.get("/attempts/{attempt_id}", auth=ExamTokenAuth(), response={200: AttemptOut, **ERRORS})
+def get_attempt(request, attempt_id: UUID):
+    from django.db import transaction
+    from django.utils import timezone
+
+    from anjian.training import exams
+
+    attempt = _own_attempt(request, attempt_id)
+    with transaction.atomic():
+        exams.close_if_over(attempt, timezone.now())
+    return attempt_out(_own_attempt(request, attempt_id))
+
+
+@router.put("/attempts/{attempt_id}/answers/{question}", auth=ExamTokenAuth(), response={200: SavedAnswer, **ERRORS})
+def save_answer(request, attempt_id: UUID, question: int, payload: AnswerIn):
+    """Autosave: idempotent (the same `seq` again changes nothing), refused after the time or the submission."""
+    from anjian.training import exams
+
+    attempt = _own_attempt(request, attempt_id)
+    answer = exams.answer_save(attempt, question, payload.answer, payload.seq)
+    return {"answer": answer.given, "seq": answer.seq, "saved_at": answer.saved_at}
+
+
+@router.post("/attempts/{attempt_id}/submit", auth=ExamTokenAuth(), response={200: AttemptOut, **ERRORS})
+def submit_attempt(request, attempt_id: UUID):
+    """Hand in the exam: objective questions are graded at once; a second submission is refused."""
+    from anjian.training import exams
+
+    attempt = _own_attempt(request, attempt_id)
+    exams.attempt_submit(attempt)
+    return attempt_out(_own_attempt(request, attempt_id))

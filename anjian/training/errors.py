@@ -34,4 +34,18 @@ MESSAGES = {
         "Line %(line)s asks for %(count)s questions but the bank holds %(available)s that fit: add questions or "
         "loosen the line."
     ),
+    "exam_window_invalid": _("An exam closes after it opens."),
+    "candidate_exists": _("This person is already admitted to this exam."),
+    "already_passed": _("This person has already passed this exam."),
+    "retake_used": _(
+        "This person has failed the exam and its one retake: they must train again and apply anew (Order 30)."
+    ),
+    "ticket_invalid": _("The admission ticket or the access code is not correct."),
+    "attempt_finished": _("Your exam has been submitted; it cannot be started again."),
+    "exam_not_open": _("The exam opens at %(at)s."),
+    "exam_closed": _("The exam has closed."),
+    "question_not_on_paper": _("This question is not on your paper."),
+    "answer_invalid": _("The answer names options that are not on this question."),
+    "attempt_closed": _("The time is up: the exam was submitted as it stood at the end, and nothing more is accepted."),
+    "attempt_already_submitted": _("The exam has already been submitted."),
 }

@@ -187,3 +187,74 @@ class PaperRule(models.Model):
 
     class Meta:
         ordering = ["operation_item", "name"]
+
+
+class ExamSession(models.Model):
+    """A sitting of an exam: its paper rule, venue, the window in which examinees may start, the proctors."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="exam_sessions")
+    division_code = models.CharField(max_length=6)
+    name = models.CharField(_("name"), max_length=200)
+    paper_rule = models.ForeignKey(PaperRule, on_delete=models.PROTECT, related_name="exams")
+    venue = models.CharField(_("venue"), max_length=200)
+    starts_at = models.DateTimeField(_("opens at"))
+    ends_at = models.DateTimeField(_("closes at"))
+    proctors = models.ManyToManyField(Person, blank=True, related_name="proctored_exams")
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+
+class Candidate(models.Model):
+    """A trainee admitted to an exam session, with an admission ticket and an access code (kept as a hash)."""
+
+    exam = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="candidates")
+    trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="candidacies")
+    ticket = models.CharField(_("admission ticket"), max_length=40, unique=True)
+    code_hash = models.CharField(max_length=64)
+    sitting = models.PositiveSmallIntegerField(default=1)  # 2: the one retake
+    theory_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    practical_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    result = models.CharField(max_length=10, default="pending")  # pending, pass, fail
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["exam", "trainee"], name="candidate_once")]
+
+
+class ExamToken(models.Model):
+    """An examinee's token for the exam API, issued for the ticket and its access code (only its hash kept)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class Attempt(models.Model):
+    """An examinee's online theory exam: the paper drawn from a recorded seed, the server's clock, the answers."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    candidate = models.OneToOneField(Candidate, on_delete=models.PROTECT, related_name="attempt")
+    seed = models.CharField(max_length=64)
+    paper = models.JSONField(default=list)  # [{"question", "version", "kind", "order", "points"}]
+    started_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    timed_out = models.BooleanField(default=False)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+
+class Answer(models.Model):
+    """The latest answer to one question of an attempt; `seq` orders retries, so an old one never wins."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.PositiveIntegerField()
+    given = models.JSONField(default=list)  # positions in the order the examinee saw
+    seq = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="answer_once")]

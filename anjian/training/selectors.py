@@ -221,3 +221,23 @@ def get_paper_rule_for(person, rule_id):
         return paper_rules_visible_to(person).get(pk=int(rule_id))
     except (PaperRule.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
+
+
+def exams_visible_to(person) -> QuerySet:
+    from anjian.training.models import ExamSession
+
+    scope = scope_for(person)
+    if scope.is_empty:
+        return ExamSession.objects.none()
+    if scope.division_prefix is not None:
+        return ExamSession.objects.filter(division_code__startswith=scope.division_prefix)
+    return ExamSession.objects.filter(organisation_id=scope.organisation_id)
+
+
+def get_exam_for(person, exam_id):
+    from anjian.training.models import ExamSession
+
+    try:
+        return exams_visible_to(person).select_related("paper_rule").get(pk=int(exam_id))
+    except (ExamSession.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound() from None

@@ -1,0 +1,238 @@
+"""Exam services: sessions, candidates and their tickets, examinee tokens, attempts on the server's clock,
+idempotent autosave, submission (or time-out) and the grading of objective questions. Each write audited."""
+
+import datetime
+import hashlib
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from anjian.core.audit import audit_record
+from anjian.core.context import current_ip
+from anjian.core.errors import DomainError, PermissionDenied
+from anjian.core.models import AuditAction
+from anjian.training import rules
+from anjian.training.models import Answer, Attempt, Candidate, ExamSession, ExamToken, QuestionVersion
+from anjian.training.services import _trainer, paper_draw
+
+TOKEN_HOURS = 24
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def exam_create(actor, *, name: str, paper_rule, venue: str, starts_at, ends_at, proctors=()) -> ExamSession:
+    organisation = _trainer(actor)
+    if paper_rule.organisation_id != organisation.pk:
+        raise PermissionDenied()
+    if ends_at <= starts_at:
+        raise DomainError("exam_window_invalid", field="ends_at")
+    if not (name or "").strip() or not (venue or "").strip():
+        raise DomainError("required", field="name" if not (name or "").strip() else "venue")
+    exam = ExamSession(
+        organisation=organisation,
+        division_code=organisation.division_id,
+        name=name.strip()[:200],
+        paper_rule=paper_rule,
+        venue=venue.strip()[:200],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=actor,
+    )
+    with transaction.atomic():
+        exam.save()
+        exam.proctors.set(proctors)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=exam,
+            object_repr=exam.name,
+            after={"name": exam.name, "paper_rule": paper_rule.pk, "starts_at": starts_at, "ends_at": ends_at},
+            ip=current_ip(),
+            division_code=exam.division_code,
+            organisation_id=organisation.pk,
+        )
+    return exam
+
+
+def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
+    """Admit a trainee: the first sitting, or the one retake after a failure (then training again). Answers the
+    candidate and its access code, shown once."""
+    organisation = _trainer(actor)
+    if exam.organisation_id != organisation.pk:
+        raise PermissionDenied()
+    item = exam.paper_rule.operation_item
+    earlier = Candidate.objects.filter(trainee=trainee, exam__paper_rule__operation_item=item).exclude(exam=exam)
+    results = list(earlier.order_by("created_at").values_list("result", flat=True))
+    problem = rules.sitting_problem([r for r in results if r != "pending"])
+    if problem:
+        raise DomainError(problem, field="trainee", status=409)
+    code = f"{secrets.randbelow(10**8):08d}"
+    ticket = f"{exam.starts_at:%Y%m%d}{exam.pk:04d}{secrets.randbelow(10**6):06d}"
+    candidate = Candidate(
+        exam=exam,
+        trainee=trainee,
+        ticket=ticket,
+        code_hash=_hash(code),
+        sitting=1 + sum(1 for r in results if r == "fail"),
+    )
+    try:
+        with transaction.atomic():
+            candidate.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                instance=candidate,
+                object_repr=f"{exam.name} · {trainee.name}",
+                after={"exam": exam.pk, "trainee": str(trainee.pk), "ticket": ticket, "sitting": candidate.sitting},
+                ip=current_ip(),
+                division_code=trainee.division_code,
+                organisation_id=organisation.pk,
+            )
+    except IntegrityError:
+        raise DomainError("candidate_exists", field="trainee", status=409) from None
+    return candidate, code
+
+
+def token_issue(ticket: str, code: str) -> tuple[ExamToken, str]:
+    """An examinee's token: the ticket and its access code. Wrong ones answer the same error."""
+    candidate = Candidate.objects.select_related("exam").filter(ticket=(ticket or "").strip()).first()
+    if candidate is None or not secrets.compare_digest(candidate.code_hash, _hash((code or "").strip())):
+        raise DomainError("ticket_invalid", status=401)
+    key = secrets.token_urlsafe(32)
+    expires = max(candidate.exam.ends_at, timezone.now()) + datetime.timedelta(hours=TOKEN_HOURS)
+    token = ExamToken.objects.create(candidate=candidate, key_hash=_hash(key), expires_at=expires)
+    return token, key
+
+
+def candidate_for_token(key: str) -> Candidate | None:
+    token = (
+        ExamToken.objects.select_related("candidate__exam__paper_rule", "candidate__trainee")
+        .filter(key_hash=_hash(key or ""), expires_at__gt=timezone.now())
+        .first()
+    )
+    return token.candidate if token else None
+
+
+def attempt_start(candidate: Candidate) -> tuple[Attempt, bool]:
+    """Start the theory exam, or come back to it (a lost connection, a closed browser): one attempt per
+    candidate, its paper drawn once from a seed recorded with it."""
+    now = timezone.now()
+    exam = candidate.exam
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        existing = Attempt.objects.filter(candidate=locked).first()
+        if existing is not None:
+            close_if_over(existing, now)
+            if existing.submitted_at is not None:
+                raise DomainError("attempt_finished", status=409)
+            return existing, False
+        if now < exam.starts_at:
+            raise DomainError("exam_not_open", status=409, at=timezone.localtime(exam.starts_at).strftime("%H:%M"))
+        if now >= exam.ends_at:
+            raise DomainError("exam_closed", status=409)
+        seed = secrets.token_hex(16)
+        paper = [{**line, "points": str(line["points"])} for line in paper_draw(exam.paper_rule, seed)]
+        ends = min(rules.attempt_ends(now, exam.paper_rule.duration_minutes), exam.ends_at)
+        attempt = Attempt.objects.create(candidate=locked, seed=seed, paper=paper, started_at=now, ends_at=ends)
+        audit_record(
+            actor=f"examinee {locked.ticket}",
+            action=AuditAction.CREATE,
+            instance=attempt,
+            object_repr=f"{exam.name} · {locked.ticket}",
+            after={"seed": seed, "versions": [line["version"] for line in paper], "ends_at": ends},
+            ip=current_ip(),
+            division_code=locked.trainee.division_code,
+            organisation_id=exam.organisation_id,
+        )
+    return attempt, True
+
+
+def _line(attempt: Attempt, question: int) -> dict:
+    for line in attempt.paper:
+        if line["question"] == question:
+            return line
+    raise DomainError("question_not_on_paper", field="question", status=404)
+
+
+def answer_save(attempt: Attempt, question: int, given: list[int], seq: int) -> Answer:
+    """Autosave one answer. A retry carries the same `seq` and changes nothing; an older `seq` never
+    overwrites a newer one; after the time or the submission nothing is accepted."""
+    now = timezone.now()
+    line = _line(attempt, question)
+    if any(not 0 <= g < max(len(line["order"]), 1) for g in given) or len(set(given)) != len(given):
+        raise DomainError("answer_invalid", field="answer")
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if close_if_over(locked, now) or locked.submitted_at is not None:
+            raise DomainError("attempt_closed", status=409)
+        answer = Answer.objects.filter(attempt=locked, question=question).first()
+        if answer is not None and answer.seq >= seq:
+            return answer  # a retry, or an older save arriving late
+        if answer is None:
+            answer = Answer(attempt=locked, question=question)
+        answer.given, answer.seq, answer.saved_at = sorted(given), seq, now
+        answer.save()
+    return answer
+
+
+def grade(attempt: Attempt) -> Decimal:
+    """The objective score: each question's points when its answer is right (positions map back through the
+    order the examinee saw), against the version drawn."""
+    versions = QuestionVersion.objects.in_bulk([line["version"] for line in attempt.paper])
+    given = dict(attempt.answers.values_list("question", "given"))
+    score = Decimal(0)
+    for line in attempt.paper:
+        version = versions[line["version"]]
+        shown = given.get(line["question"])
+        original = [line["order"][position] for position in shown] if shown else None
+        score += rules.grade_objective(line["kind"], version.answer, original, Decimal(line["points"]))
+    return score
+
+
+def _finish(attempt: Attempt, at, timed_out: bool) -> None:
+    attempt.submitted_at = at
+    attempt.timed_out = timed_out
+    attempt.score = grade(attempt)
+    attempt.save(update_fields=["submitted_at", "timed_out", "score"])
+    candidate = attempt.candidate
+    candidate.theory_score = attempt.score
+    candidate.result = rules.exam_result(candidate.theory_score, candidate.practical_score)
+    candidate.save(update_fields=["theory_score", "result"])
+    audit_record(
+        actor=f"examinee {candidate.ticket}",
+        action=AuditAction.UPDATE,
+        instance=attempt,
+        object_repr=f"{candidate.exam.name} · {candidate.ticket}",
+        after={"submitted_at": at, "timed_out": timed_out, "score": attempt.score},
+        ip=current_ip(),
+        division_code=candidate.trainee.division_code,
+        organisation_id=candidate.exam.organisation_id,
+    )
+
+
+def close_if_over(attempt: Attempt, now) -> bool:
+    """Time-out on the server's clock: an attempt past its end is submitted as it stood at the end."""
+    if attempt.submitted_at is None and now >= attempt.ends_at:
+        _finish(attempt, attempt.ends_at, timed_out=True)
+        return True
+    return False
+
+
+def attempt_submit(attempt: Attempt) -> Attempt:
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("candidate__exam__paper_rule", "candidate__trainee")
+            .get(pk=attempt.pk)
+        )
+        if close_if_over(locked, now):
+            raise DomainError("attempt_closed", status=409)
+        if locked.submitted_at is not None:
+            raise DomainError("attempt_already_submitted", status=409)
+        _finish(locked, now, timed_out=False)
+    return locked

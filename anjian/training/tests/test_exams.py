@@ -1,0 +1,162 @@
+"""The online exam: admission tickets, the server's clock, idempotent autosave, submission and time-out,
+grading against the versions drawn, the one retake, and examinees kept to their own attempt."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from anjian.training import exams, services
+from anjian.training.models import Attempt, Candidate, QuestionVersion
+from anjian.training.tests.test_papers import RULE
+from anjian.training.tests.test_papers import bank as bank  # noqa: F401 (the fixture)
+from anjian.training.tests.test_trainees import id_number
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exam(api, bank):  # noqa: F811
+    w = bank
+    rule = api(w.lhasa_trainer).post("/api/v1/papers", RULE).json()
+    now = timezone.now()
+    body = {
+        "name": "低压电工作业理论考试（第一场）",
+        "paper_rule": rule["id"],
+        "venue": "拉萨市考试中心第一考场",
+        "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=3)).isoformat(),
+    }
+    w.exam = api(w.lhasa_trainer).post("/api/v1/exams", body).json()
+    w.rule = rule
+    people = []
+    for n, name in enumerate(("央金", "次仁")):
+        trainee = {"name": name, "id_number": id_number(f"54010219950101{n}12"), "audience": "special_operator"}
+        people.append(api(w.lhasa_trainer).post("/api/v1/trainees", trainee).json())
+    admitted = api(w.lhasa_trainer).post(
+        f"/api/v1/exams/{w.exam['id']}/candidates", [{"trainee": p["id"]} for p in people]
+    )
+    assert admitted.status_code == 201, admitted.json()
+    w.tickets = admitted.json()
+    return w
+
+
+def examinee(client, ticket):
+    token = client.post(
+        "/api/v1/exam-tokens", {"ticket": ticket["ticket"], "code": ticket["code"]}, content_type="application/json"
+    ).json()["token"]
+
+    class Examinee:
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def post(self, path, body=None):
+            return client.post(path, body or {}, content_type="application/json", headers=self.headers)
+
+        def put(self, path, body):
+            return client.put(path, body, content_type="application/json", headers=self.headers)
+
+        def get(self, path):
+            return client.get(path, headers=self.headers)
+
+    return Examinee()
+
+
+def right_positions(attempt_id):
+    attempt = Attempt.objects.get(pk=attempt_id)
+    versions = QuestionVersion.objects.in_bulk([line["version"] for line in attempt.paper])
+    return {
+        line["question"]: sorted(line["order"].index(a) for a in versions[line["version"]].answer)
+        for line in attempt.paper
+    }
+
+
+def test_an_examinee_takes_the_exam(client, exam):
+    me = examinee(client, exam.tickets[0])
+    started = me.post(f"/api/v1/exams/{exam.exam['id']}/attempts")
+    assert started.status_code == 201, started.json()
+    attempt = started.json()
+    assert len(attempt["questions"]) == 30 and attempt["seconds_left"] > 115 * 60
+    assert "answer" not in attempt["questions"][0]
+    # a lost connection: coming back gives the same attempt, not a second one
+    again = me.post(f"/api/v1/exams/{exam.exam['id']}/attempts")
+    assert again.status_code == 200 and again.json()["id"] == attempt["id"]
+    right = right_positions(attempt["id"])
+    path = f"/api/v1/attempts/{attempt['id']}/answers"
+    for seq, (question, positions) in enumerate(right.items(), start=1):
+        assert me.put(f"{path}/{question}", {"answer": positions, "seq": seq}).status_code == 200
+    question, positions = next(iter(right.items()))
+    options = next(len(q["options"]) for q in attempt["questions"] if q["question"] == question)
+    wrong = [(positions[0] + 1) % options]
+    # a retry of the same save, and an older save arriving late, change nothing
+    assert me.put(f"{path}/{question}", {"answer": positions, "seq": 1}).json()["answer"] == positions
+    assert me.put(f"{path}/{question}", {"answer": wrong, "seq": 0}).json()["answer"] == positions
+    stray = me.put(f"{path}/999999", {"answer": [0], "seq": 99})
+    assert stray.status_code == 404 and stray.json()["code"] == "question_not_on_paper"
+    bad = me.put(f"{path}/{question}", {"answer": [7], "seq": 99})
+    assert bad.status_code == 400 and bad.json()["code"] == "answer_invalid"
+    submitted = me.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    assert submitted.status_code == 200 and float(submitted.json()["score"]) == 100
+    replay = me.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    assert replay.status_code == 409 and replay.json()["code"] == "attempt_already_submitted"
+    late = me.put(f"{path}/{question}", {"answer": wrong, "seq": 500})
+    assert late.status_code == 409 and late.json()["code"] == "attempt_closed"
+    candidate = Candidate.objects.get(ticket=exam.tickets[0]["ticket"])
+    assert candidate.theory_score == 100 and candidate.result == "pending"  # the practical part is still to score
+    assert me.post(f"/api/v1/exams/{exam.exam['id']}/attempts").json()["code"] == "attempt_finished"
+
+
+def test_time_out_on_the_servers_clock(client, exam):
+    me = examinee(client, exam.tickets[0])
+    attempt = me.post(f"/api/v1/exams/{exam.exam['id']}/attempts").json()
+    right = right_positions(attempt["id"])
+    saved = list(right.items())[:5]
+    for seq, (question, positions) in enumerate(saved, start=1):
+        me.put(f"/api/v1/attempts/{attempt['id']}/answers/{question}", {"answer": positions, "seq": seq})
+    Attempt.objects.filter(pk=attempt["id"]).update(ends_at=timezone.now() - timedelta(seconds=1))
+    question = list(right)[6]
+    refused = me.put(f"/api/v1/attempts/{attempt['id']}/answers/{question}", {"answer": [0], "seq": 50})
+    assert refused.status_code == 409 and refused.json()["code"] == "attempt_closed"
+    view = me.get(f"/api/v1/attempts/{attempt['id']}").json()
+    assert view["status"] == "submitted" and view["timed_out"] is True
+    points = {line["question"]: float(line["points"]) for line in Attempt.objects.get(pk=attempt["id"]).paper}
+    assert float(view["score"]) == sum(points[q] for q, _ in saved)  # the honest answers saved before the end count
+    assert len(view["answers"]) == 5
+
+
+def test_examinees_are_kept_apart(client, exam, api):
+    w = exam
+    me, other = examinee(client, w.tickets[0]), examinee(client, w.tickets[1])
+    mine = me.post(f"/api/v1/exams/{w.exam['id']}/attempts").json()
+    assert other.get(f"/api/v1/attempts/{mine['id']}").status_code == 404
+    question = mine["questions"][0]["question"]
+    assert other.put(f"/api/v1/attempts/{mine['id']}/answers/{question}", {"answer": [0], "seq": 1}).status_code == 404
+    assert other.post(f"/api/v1/attempts/{mine['id']}/submit").status_code == 404
+    wrong = client.post(
+        "/api/v1/exam-tokens", {"ticket": w.tickets[0]["ticket"], "code": "00000000"}, content_type="application/json"
+    )
+    assert wrong.status_code == 401 and wrong.json()["code"] == "ticket_invalid"
+    # a staff token opens no attempt
+    assert api(w.lhasa_trainer).get(f"/api/v1/attempts/{mine['id']}").status_code == 401
+
+
+def test_one_retake_then_training_again(api, exam):
+    w = exam
+    trainee = Candidate.objects.get(ticket=w.tickets[0]["ticket"]).trainee
+    Candidate.objects.filter(trainee=trainee).update(result="fail")
+
+    def new_exam():
+        now = timezone.now()
+        return exams.exam_create(
+            w.lhasa_trainer,
+            name="补考",
+            paper_rule=services.PaperRule.objects.get(pk=w.rule["id"]),
+            venue="考场",
+            starts_at=now,
+            ends_at=now + timedelta(hours=2),
+        )
+
+    retake, _code = exams.candidate_admit(w.lhasa_trainer, new_exam(), trainee)
+    assert retake.sitting == 2
+    Candidate.objects.filter(pk=retake.pk).update(result="fail")
+    response = api(w.lhasa_trainer).post(f"/api/v1/exams/{new_exam().pk}/candidates", [{"trainee": str(trainee.pk)}])
+    assert response.status_code == 409 and response.json()["code"] == "retake_used"
