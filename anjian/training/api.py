@@ -526,6 +526,7 @@ class ExamIn(InputSchema):
     starts_at: datetime = Field(description="the exam opens (examinees may start from then)")
     ends_at: datetime = Field(description="the exam closes: every attempt ends by then")
     proctors: list[str] = Field([], description="usernames of the proctors")
+    practical: int | None = Field(None, ge=1, le=2**63 - 1, description="a practical question of the bank")
 
 
 class ExamOut(Schema):
@@ -642,8 +643,17 @@ def create_exam(request, payload: ExamIn):
     proctors = list(
         Person.objects.filter(username__in=payload.proctors, organisation=request.auth.organisation, is_active=True)
     )
-    data = payload.dict(exclude={"paper_rule", "proctors"})
-    return 201, exams.exam_create(request.auth, paper_rule=rule, proctors=proctors, **data)
+    practical = None
+    if payload.practical is not None:
+        from anjian.core.errors import DomainError
+        from anjian.training.models import QuestionVersion
+
+        question = selectors.get_question_for(request.auth, payload.practical)
+        if question.kind != "practical":
+            raise DomainError("practical_not_practical", field="practical")
+        practical = QuestionVersion.objects.get(question=question, number=question.version)
+    data = payload.dict(exclude={"paper_rule", "proctors", "practical"})
+    return 201, exams.exam_create(request.auth, paper_rule=rule, proctors=proctors, practical=practical, **data)
 
 
 @router.get("/exams", response=list[ExamOut])
@@ -754,3 +764,104 @@ def submit_attempt(request, attempt_id: UUID):
     attempt = _own_attempt(request, attempt_id)
     exams.attempt_submit(attempt)
     return attempt_out(_own_attempt(request, attempt_id))
+
+
+# --- practical tasks, certificates -----------------------------------------------------------------------------------
+
+
+class PracticalIn(InputSchema):
+    scores: dict[str, Decimal] = Field(description="the score of each line of the task's sheet, by its key")
+
+
+@router.post("/exams/{exam_id}/candidates/{candidate_id}/practical", response={200: CandidateOut, **ERRORS})
+def score_practical(request, exam_id: int, candidate_id: int, payload: PracticalIn):
+    """An examiner scores the practical task on its sheet; the result combines both parts, 80 of 100 each."""
+    from anjian.core.errors import NotFound
+    from anjian.training import exams
+
+    exam = selectors.get_exam_for(request.auth, exam_id)
+    candidate = exam.candidates.select_related("trainee", "exam__practical").filter(pk=candidate_id).first()
+    if candidate is None:
+        raise NotFound()
+    return _candidate_out(exams.practical_score(request.auth, candidate, payload.scores))
+
+
+class CertificateIn(InputSchema):
+    candidate: int = Field(ge=1, le=2**63 - 1, description="the passed candidate of an exam")
+
+
+class CertificateOut(Schema):
+    number: str
+    trainee: UUID
+    name: str
+    category: str
+    operation_item: str
+    issued_on: date
+    valid_until: date
+    next_review_due: date
+    status: str
+
+
+def certificate_out(certificate) -> dict:
+    from django.utils import timezone
+
+    return {
+        **{f: getattr(certificate, f) for f in ("number", "category", "operation_item", "issued_on", "valid_until")},
+        "trainee": certificate.trainee_id,
+        "name": certificate.trainee.name,
+        "next_review_due": certificate.next_review_due,
+        "status": certificate.status(timezone.localdate()),
+    }
+
+
+@router.post("/certificates", response={201: CertificateOut, **ERRORS})
+def issue_certificate(request, payload: CertificateIn):
+    """Issue the certificate of a passed candidate (numbered, valid 6 years, reviewed every 3)."""
+    from anjian.core.errors import NotFound
+    from anjian.training import exams
+    from anjian.training.models import Candidate
+
+    candidate = (
+        Candidate.objects.select_related("exam__paper_rule", "trainee")
+        .filter(pk=payload.candidate, exam__in=selectors.exams_visible_to(request.auth))
+        .first()
+    )
+    if candidate is None:
+        raise NotFound()
+    return 201, certificate_out(exams.certificate_issue(request.auth, candidate))
+
+
+class VerifyOut(Schema):
+    valid: bool = Field(description="the certificate may be relied on today")
+    holder: str = Field(description="the holder's name, masked")
+    category: str
+    operation_item: str
+    valid_until: date
+    next_review_due: date
+    status: str = Field(description="valid, review_due, void (not reviewed in time), expired, suspended or revoked")
+
+
+@router.get("/certificates/verify", auth=None, response={200: VerifyOut, **ERRORS}, tags=["public"])
+def verify_certificate(
+    request, number: str = Query(min_length=1, max_length=40), name: str = Query(min_length=1, max_length=200)
+):
+    """Public, no login: check a certificate by its number and its holder's name. An unknown number and a name
+    that does not match answer the same 404."""
+    from django.utils import timezone
+
+    from anjian.core.errors import NotFound
+    from anjian.training import exams, rules
+
+    certificate = exams.certificate_verify(number, name)
+    if certificate is None:
+        raise NotFound()
+    status = certificate.status(timezone.localdate())
+    return {
+        "valid": status in ("valid", "review_due"),
+        "holder": rules.mask_name(certificate.trainee.name),
+        "category": certificate.category,
+        "operation_item": certificate.operation_item,
+        "valid_until": certificate.valid_until,
+        "next_review_due": certificate.next_review_due,
+        "status": status,
+    }

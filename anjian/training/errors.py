@@ -48,4 +48,13 @@ MESSAGES = {
     "answer_invalid": _("The answer names options that are not on this question."),
     "attempt_closed": _("The time is up: the exam was submitted as it stood at the end, and nothing more is accepted."),
     "attempt_already_submitted": _("The exam has already been submitted."),
+    "exam_has_no_practical": _("This exam has no practical task to score."),
+    "practical_already_scored": _("The practical task has already been scored and the result decided."),
+    "sheet_incomplete": _("Score every line of the scoring sheet."),
+    "sheet_score_out_of_range": _("A line's score lies between 0 and its maximum."),
+    "practical_not_practical": _("The practical task must be a practical question of the bank."),
+    "certificate_needs_pass": _("A certificate is issued after both parts of the exam are passed."),
+    "pass_expired": _("The pass is more than 12 months old: the certificate can no longer be issued on it."),
+    "certificate_needs_item": _("The exam's paper names no special operation item."),
+    "certificate_exists": _("A certificate has already been issued for this exam."),
 }

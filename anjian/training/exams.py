@@ -24,7 +24,9 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def exam_create(actor, *, name: str, paper_rule, venue: str, starts_at, ends_at, proctors=()) -> ExamSession:
+def exam_create(
+    actor, *, name: str, paper_rule, venue: str, starts_at, ends_at, proctors=(), practical=None
+) -> ExamSession:
     organisation = _trainer(actor)
     if paper_rule.organisation_id != organisation.pk:
         raise PermissionDenied()
@@ -40,6 +42,7 @@ def exam_create(actor, *, name: str, paper_rule, venue: str, starts_at, ends_at,
         venue=venue.strip()[:200],
         starts_at=starts_at,
         ends_at=ends_at,
+        practical=practical,
         created_by=actor,
     )
     with transaction.atomic():
@@ -236,3 +239,104 @@ def attempt_submit(attempt: Attempt) -> Attempt:
             raise DomainError("attempt_already_submitted", status=409)
         _finish(locked, now, timed_out=False)
     return locked
+
+
+# --- practical tasks, results, certificates ------------------------------------------------------------------------
+
+
+def _examiner(actor, exam: ExamSession) -> None:
+    """The exam's proctors and its organisation's trainers score practical tasks."""
+    organisation = _trainer(actor)
+    if exam.organisation_id != organisation.pk:
+        raise PermissionDenied()
+
+
+def practical_score(actor, candidate: Candidate, scores: dict) -> Candidate:
+    """An examiner scores a candidate's practical task on its sheet; the result combines both parts (80 each)."""
+    exam = candidate.exam
+    _examiner(actor, exam)
+    if exam.practical is None:
+        raise DomainError("exam_has_no_practical", status=409)
+    scores = {str(k): str(Decimal(str(v))) for k, v in scores.items()}
+    total, problem = rules.sheet_score(exam.practical.sheet, {k: Decimal(v) for k, v in scores.items()})
+    if problem:
+        raise DomainError(problem, field="scores")
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.result in ("pass", "fail") and locked.practical_score is not None:
+            raise DomainError("practical_already_scored", status=409)
+        locked.practical_score, locked.practical_sheet, locked.practical_by = total, scores, actor
+        locked.result = rules.exam_result(locked.theory_score, locked.practical_score)
+        locked.save(update_fields=["practical_score", "practical_sheet", "practical_by", "result"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=locked,
+            object_repr=f"{exam.name} · {locked.ticket}",
+            after={"practical_score": total, "sheet": scores, "result": locked.result},
+            ip=current_ip(),
+            division_code=locked.trainee.division_code,
+            organisation_id=exam.organisation_id,
+        )
+    return locked
+
+
+def certificate_issue(actor, candidate: Candidate):
+    """Issue the certificate of a passed exam, within the 12 months a pass is valid for (Order 30)."""
+    from anjian.training.models import Certificate
+
+    organisation = _trainer(actor)
+    exam = candidate.exam
+    if exam.organisation_id != organisation.pk:
+        raise PermissionDenied()
+    if candidate.result != "pass":
+        raise DomainError("certificate_needs_pass", status=409)
+    today = timezone.localdate()
+    version = rules.rules_for(today)
+    if today > rules.pass_valid_until(timezone.localdate(exam.ends_at), version):
+        raise DomainError("pass_expired", status=409)
+    item = exam.paper_rule.operation_item
+    if not item:
+        raise DomainError("certificate_needs_item", status=409)
+    with transaction.atomic():
+        Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if Certificate.objects.filter(candidate=candidate).exists():
+            raise DomainError("certificate_exists", status=409)
+        sequence = Certificate.objects.filter(number__startswith=f"T{organisation.division_id[:2]}{today:%Y}").count()
+        certificate = Certificate.objects.create(
+            number=f"T{organisation.division_id[:2]}{today:%Y}{sequence + 1:06d}",
+            trainee=candidate.trainee,
+            candidate=candidate,
+            category=rules.item_codes()[item],
+            operation_item=item,
+            issued_on=today,
+            first_issued_on=today,
+            valid_until=rules.certificate_valid_until(today, version),
+            next_review_due=rules.next_review_due(today, today, compliant=True, rules=version),
+            organisation=organisation,
+            division_code=candidate.trainee.division_code,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=certificate,
+            object_repr=f"{certificate.number} {candidate.trainee.name}",
+            after={"number": certificate.number, "trainee": str(candidate.trainee_id), "item": item},
+            ip=current_ip(),
+            division_code=certificate.division_code,
+            organisation_id=organisation.pk,
+        )
+    return certificate
+
+
+def certificate_verify(number: str, name: str):
+    """The public check: the certificate of this number whose holder has this name, else None (one answer for an
+    unknown number and for a name that does not match)."""
+    from anjian.training.models import Certificate
+
+    certificate = Certificate.objects.select_related("trainee").filter(number=(number or "").strip().upper()).first()
+    if certificate is None:
+        return None
+    if " ".join(certificate.trainee.name.split()) != " ".join((name or "").split()):
+        return None
+    return certificate

@@ -200,6 +200,8 @@ class ExamSession(models.Model):
     starts_at = models.DateTimeField(_("opens at"))
     ends_at = models.DateTimeField(_("closes at"))
     proctors = models.ManyToManyField(Person, blank=True, related_name="proctored_exams")
+    # The practical task examiners score, pinned to the version of the day.
+    practical = models.ForeignKey("QuestionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -218,6 +220,8 @@ class Candidate(models.Model):
     theory_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     practical_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     result = models.CharField(max_length=10, default="pending")  # pending, pass, fail
+    practical_sheet = models.JSONField(default=dict, blank=True)  # {criterion key: score}
+    practical_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -258,3 +262,31 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="answer_once")]
+
+
+class Certificate(models.Model):
+    """A special operation certificate (特种作业操作证): valid 6 years, reviewed every 3 (6 for long compliant
+    holders); suspension and revocation end its validity."""
+
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    trainee = models.ForeignKey(Trainee, on_delete=models.PROTECT, related_name="certificates")
+    candidate = models.OneToOneField(Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("special operation category"), max_length=4)
+    operation_item = models.CharField(_("special operation item"), max_length=8)
+    issued_on = models.DateField(_("issued on"))
+    first_issued_on = models.DateField(_("first issued on"))
+    valid_until = models.DateField(_("valid until"))
+    last_review_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"))
+    suspended = models.BooleanField(default=False)
+    revoked = models.BooleanField(default=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    division_code = models.CharField(max_length=6)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "number"]
+        indexes = [models.Index(fields=["next_review_due"]), models.Index(fields=["valid_until"])]
+
+    def status(self, today) -> str:
+        return rules.certificate_status(today, self.valid_until, self.next_review_due, self.suspended, self.revoked)

@@ -177,6 +177,14 @@ def exam_deadline(applied_on: datetime.date, rules: TrainingRules = ORDER_3_AND_
     return applied_on + datetime.timedelta(days=rules.exam_within_days)
 
 
+def pass_valid_until(exam_day: datetime.date, rules: TrainingRules = ORDER_3_AND_30) -> datetime.date:
+    """A pass issues the certificate within 12 months of the exam (the same day of the month, or the month's last)."""
+    months = exam_day.month - 1 + rules.pass_valid_months
+    year, month = exam_day.year + months // 12, months % 12 + 1
+    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(exam_day.day, last))
+
+
 def attempt_ends(started_at: datetime.datetime, minutes: int) -> datetime.datetime:
     """The server's clock is the only clock: an attempt ends its duration after it started."""
     return started_at + datetime.timedelta(minutes=minutes)

@@ -160,3 +160,54 @@ def test_one_retake_then_training_again(api, exam):
     Candidate.objects.filter(pk=retake.pk).update(result="fail")
     response = api(w.lhasa_trainer).post(f"/api/v1/exams/{new_exam().pk}/candidates", [{"trainee": str(trainee.pk)}])
     assert response.status_code == 409 and response.json()["code"] == "retake_used"
+
+
+def test_practical_result_certificate_and_its_public_check(client, api, exam):
+    from anjian.training.models import Certificate, ExamSession, Question
+
+    w = exam
+    sheet = [{"key": "a", "label": "验电", "max": 40}, {"key": "b", "label": "接线", "max": 60}]
+    task = services.question_create(
+        w.lhasa_trainer,
+        {"kind": "practical", "operation_item": "1.2", "difficulty": 3, "text_zh": "单相电能表接线", "sheet": sheet},
+    )
+    ExamSession.objects.filter(pk=w.exam["id"]).update(practical=QuestionVersion.objects.get(question=task, number=1))
+    me = examinee(client, w.tickets[0])
+    attempt = me.post(f"/api/v1/exams/{w.exam['id']}/attempts").json()
+    for seq, (question, positions) in enumerate(right_positions(attempt["id"]).items(), start=1):
+        me.put(f"/api/v1/attempts/{attempt['id']}/answers/{question}", {"answer": positions, "seq": seq})
+    me.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    candidate = Candidate.objects.get(ticket=w.tickets[0]["ticket"])
+    path = f"/api/v1/exams/{w.exam['id']}/candidates/{candidate.pk}/practical"
+    over = api(w.lhasa_trainer).post(path, {"scores": {"a": 41, "b": 50}})
+    assert over.status_code == 400 and over.json()["code"] == "sheet_score_out_of_range"
+    early = api(w.lhasa_trainer).post("/api/v1/certificates", {"candidate": candidate.pk})
+    assert early.status_code == 409 and early.json()["code"] == "certificate_needs_pass"
+    scored = api(w.lhasa_trainer).post(path, {"scores": {"a": 32, "b": 48}}).json()
+    assert (float(scored["practical_score"]), scored["result"]) == (80, "pass")  # 80 passes, both parts
+    assert api(w.shigatse_trainer).post("/api/v1/certificates", {"candidate": candidate.pk}).status_code == 404
+    issued = api(w.lhasa_trainer).post("/api/v1/certificates", {"candidate": candidate.pk})
+    assert issued.status_code == 201, issued.json()
+    cert = issued.json()
+    today = timezone.localdate()
+    assert (cert["category"], cert["operation_item"], cert["status"]) == ("1", "1.2", "valid")
+    assert cert["valid_until"] == (rules_add_years(today, 6) - timedelta(days=1)).isoformat()
+    assert cert["next_review_due"] == rules_add_years(today, 3).isoformat()
+    twice = api(w.lhasa_trainer).post("/api/v1/certificates", {"candidate": candidate.pk})
+    assert twice.status_code == 409
+    # the public check, no login
+    ok = client.get("/api/v1/certificates/verify", {"number": cert["number"], "name": "央金"})
+    assert ok.status_code == 200 and ok.json()["valid"] is True and ok.json()["holder"] == "央*"
+    wrong_name = client.get("/api/v1/certificates/verify", {"number": cert["number"], "name": "次仁"})
+    unknown = client.get("/api/v1/certificates/verify", {"number": "T542026999999", "name": "央金"})
+    assert wrong_name.status_code == unknown.status_code == 404 and wrong_name.json() == unknown.json()
+    Certificate.objects.filter(number=cert["number"]).update(suspended=True)
+    suspended = client.get("/api/v1/certificates/verify", {"number": cert["number"], "name": "央金"}).json()
+    assert (suspended["valid"], suspended["status"]) == (False, "suspended")
+    assert Question.objects.filter(kind="practical").count() == 1
+
+
+def rules_add_years(day, years):
+    from anjian.training import rules
+
+    return rules.add_years(day, years)

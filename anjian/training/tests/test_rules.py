@@ -184,3 +184,9 @@ def test_catalogue_and_masks():
     assert len(rules.catalogue()["categories"]) == 11
     assert rules.mask_name("张三丰") == "张**"
     assert rules.mask_name("བཀྲ་ཤིས") == "བ" + "*" * 6
+
+
+def test_a_pass_issues_the_certificate_within_12_months():
+    assert rules.pass_valid_until(D(2026, 3, 15)) == D(2027, 3, 15)
+    assert rules.pass_valid_until(D(2024, 2, 29)) == D(2025, 2, 28)
+    assert rules.pass_valid_until(D(2026, 12, 31)) == D(2027, 12, 31)
