@@ -51,9 +51,10 @@ def test_record_forward_and_update_from_the_pages(client, login, people):
     login(w.chengguan_commander)
     page = client.get("/accidents/new/")
     assert page.status_code == 200 and 'name="uuid"' in page.content.decode()
-    response = client.post("/accidents/new/", form_data())
+    data = form_data()
+    response = client.post("/accidents/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    again = client.post("/accidents/new/", form_data())  # a double click: the same record
+    again = client.post("/accidents/new/", data)  # a double click sends the same form again: the same record
     assert again.status_code == 302 and Accident.objects.count() == 1
     accident = Accident.objects.get()
     detail = client.get(f"/accidents/{accident.pk}/").content.decode()
