@@ -151,6 +151,28 @@ def read_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     raise ImportProblem("import_file_type")
 
 
+def read_upload(name: str, content: bytes) -> list[list[str]]:
+    """A small spreadsheet upload (returns, questions) as rows of text cells, header first, read like the
+    registry's imports: xlsx, or csv in UTF-8 or GB18030. A file that cannot be read is a DomainError."""
+    import tempfile
+
+    from anjian.core.errors import DomainError
+
+    with tempfile.NamedTemporaryFile(suffix=Path(name or "").suffix.lower()) as handle:
+        handle.write(content)
+        handle.flush()
+        try:
+            _encoding, rows = read_rows(Path(handle.name))
+            table = [cells for _number, cells in rows]
+        except ImportProblem as problem:
+            raise DomainError(problem.code, field="file", **problem.params) from None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise DomainError("import_unreadable", field="file", reason=str(exc)[:200]) from None
+    if not table:
+        raise DomainError("import_empty", field="file")
+    return table
+
+
 def map_header(header: list[str]) -> dict[str, int]:
     """Field → column index; refuses unknown, repeated and missing columns."""
     if not any(header):

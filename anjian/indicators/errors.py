@@ -17,8 +17,6 @@ MESSAGES = {
         "and a return is for figures with no reports."
     ),
     "count_too_large": _("The number is larger than the %(max)s the platform accepts here."),
-    "file_unreadable": _("The file cannot be read: send an xlsx file, or a csv file in UTF-8 or GB18030."),
-    "file_empty": _("The file is empty."),
     "file_columns_missing": _("The file lacks the columns: %(columns)s."),
     "denominator_empty": _("Give at least one denominator."),
     "denominator_not_positive": _("A denominator must be greater than zero: an indicator cannot divide by zero."),

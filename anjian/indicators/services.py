@@ -2,7 +2,6 @@
 
 import csv
 import functools
-import io
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -230,26 +229,9 @@ def returns_save_many(actor, rows: list[dict]) -> list[AggregateReturn]:
 
 def parse_returns_file(name: str, content: bytes) -> list[dict]:
     """Rows of a returns spreadsheet: xlsx, or csv in UTF-8 or GB18030, with the RETURN_COLUMNS header."""
-    if name.lower().endswith(".xlsx"):
-        from python_calamine import CalamineWorkbook
+    from anjian.enterprises.importing import read_upload
 
-        try:
-            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-        except Exception:  # noqa: BLE001 (calamine raises its own errors for anything unreadable)
-            raise DomainError("file_unreadable", field="file") from None
-        table = [[("" if c is None else c) for c in row] for row in sheet]
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise DomainError("file_unreadable", field="file")
-        table = list(csv.reader(io.StringIO(text)))
-    if not table:
-        raise DomainError("file_empty", field="file")
+    table = read_upload(name, content)
     header = [str(h).strip() for h in table[0]]
     missing = [c for c in ("division", "year", "sector", "accidents", "deaths") if c not in header]
     if missing:

@@ -367,7 +367,9 @@ KIND_WORDS = {
 
 def parse_question_file(name: str, content: bytes) -> list[dict]:
     """Rows of a question spreadsheet (xlsx, or csv in UTF-8 or GB18030) with the IMPORT_COLUMNS header."""
-    table = _read_table(name, content)
+    from anjian.enterprises.importing import read_upload
+
+    table = read_upload(name, content)
     header = [str(h).strip().lower() for h in table[0]]
     missing = [c for c in ("kind", "difficulty", "answer") if c not in header]
     if missing or ("text_zh" not in header and "text_bo" not in header):
@@ -399,32 +401,6 @@ def parse_question_file(name: str, content: bytes) -> list[dict]:
             }
         )
     return rows
-
-
-def _read_table(name: str, content: bytes) -> list[list]:
-    import csv
-    import io
-
-    if name.lower().endswith(".xlsx"):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            table = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-        except Exception:  # noqa: BLE001 (calamine raises its own errors for anything unreadable)
-            raise DomainError("file_unreadable", field="file") from None
-    else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise DomainError("file_unreadable", field="file")
-        table = list(csv.reader(io.StringIO(text)))
-    if not table:
-        raise DomainError("file_empty", field="file")
-    return table
 
 
 def questions_import(actor, rows: list[dict], *, preview: bool) -> dict:

@@ -303,3 +303,18 @@ def test_plan_periods_and_changes():
     assert rules.plan_of(2010) == "11th" and rules.plan_of(2011) == "12th" and rules.plan_of(2026) == "15th"
     assert rules.change(90, 100) == Decimal("-10.0") and rules.change(5, 0) is None
     assert rules.deaths_per_10k_vehicles(1, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("returns.xlsx", b"PK\x03\x04 not really a workbook", "import_unreadable"),
+        ("returns.pdf", b"%PDF-1.4", "import_file_type"),
+        ("returns.csv", b"", "import_empty"),
+    ],
+)
+def test_unreadable_return_files_are_refused_clearly(stats, api, name, content, code):
+    upload = SimpleUploadedFile(name, content)
+    response = api(stats.region_statistician).client_post_file("/api/v1/statistics/returns/import", upload)
+    assert response.status_code == 400 and (response.json()["field"], response.json()["code"]) == ("file", code)
+    assert AggregateReturn.objects.count() == 0
