@@ -29,6 +29,7 @@ from anjian.core.errors import DomainError, PermissionDenied
 from anjian.core.models import AuditAction, Division, DivisionLevel, Organisation, OrganisationKind
 from anjian.core.rules import division_prefix
 from anjian.core.scope import scope_for
+from anjian.core.selectors import ancestry
 
 FIGURES = ("deaths", "missing", "serious_injuries", "minor_injuries", "direct_loss_yuan")
 REPORT_FIELDS = (
@@ -57,16 +58,6 @@ def _bureau(actor) -> Organisation:
     ):
         raise DomainError("record_not_allowed", status=403)
     return organisation
-
-
-def ancestry(division: Division) -> list[tuple[str, str]]:
-    """The division and its ancestors, bottom up, as (code, level)."""
-    pairs = []
-    node = division
-    while node is not None:
-        pairs.append((node.code, node.level))
-        node = node.parent
-    return pairs
 
 
 def _has_bureau(codes: list[str]):

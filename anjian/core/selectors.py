@@ -33,6 +33,17 @@ def get_division(code: str) -> Division:
     return division
 
 
+def ancestry(division: Division) -> list[tuple[str, str]]:
+    """The division and its ancestors, bottom up, as (code, level): the bureaus a report climbs, the banks a
+    bureau inherits."""
+    pairs = []
+    node = division
+    while node is not None:
+        pairs.append((node.code, node.level))
+        node = node.parent
+    return pairs
+
+
 def division_children(code: str | None) -> QuerySet[Division]:
     """Divisions directly below `code` (or the top when None), with their child counts."""
     qs = Division.objects.annotate(child_count=Count("children"))

@@ -17,6 +17,7 @@ from anjian.core.errors import DomainError, FormErrors, PermissionDenied
 from anjian.core.models import AuditAction, Division, OrganisationKind
 from anjian.core.rules import division_prefix
 from anjian.core.scope import scope_for
+from anjian.core.selectors import ancestry
 from anjian.indicators.models import AggregateReturn, ControlTarget, Denominator
 
 MANAGE = "indicators.manage_statistics"
@@ -84,11 +85,7 @@ def _year_month(year, month) -> tuple[int, int | None]:
 def _cell_q(division: Division, year: int, month: int | None, sector: str) -> Q:
     """Returns that overlap a cell: the same sector, a division above or below, the same months."""
     prefix = division_prefix(division.code)
-    ancestors = [division.code]
-    node = division.parent
-    while node is not None:
-        ancestors.append(node.code)
-        node = node.parent
+    ancestors = [code for code, _level in ancestry(division)]
     place = Q(division_id__in=ancestors) | Q(division__code__startswith=prefix)
     months = Q(year=year) & (Q(month__isnull=True) | Q(month=month) if month is not None else Q())
     return place & months & Q(sector=sector)
@@ -256,7 +253,7 @@ def mark_returns_covering(accident) -> int:
     """A report recorded inside a returned cell (an accident found late): the return stays the cell's figure and
     the report is left out of the totals; the return is marked so that the statistician sees it."""
     local = timezone.localtime(accident.occurred_at)
-    ancestors = [code for code, _level in _ancestry(accident.division)]
+    ancestors = [code for code, _level in ancestry(accident.division)]
     return AggregateReturn.objects.filter(
         Q(month__isnull=True) | Q(month=local.month),
         division_id__in=ancestors,
@@ -264,14 +261,6 @@ def mark_returns_covering(accident) -> int:
         sector=accident.sector,
         covers_reports=False,
     ).update(covers_reports=True)
-
-
-def _ancestry(division: Division) -> list[tuple[str, str]]:
-    pairs, node = [], division
-    while node is not None:
-        pairs.append((node.code, node.level))
-        node = node.parent
-    return pairs
 
 
 def return_delete(actor, record: AggregateReturn) -> None:
@@ -320,27 +309,15 @@ def denominator_save(actor, *, division: str, year: int, source: str = "", **val
             raise DomainError("count_too_large", field=name, max=DENOMINATOR_LIMITS[name])
         if name in ("imc_workers", "motor_vehicles") and amount != amount.to_integral_value():
             raise DomainError("invalid", field=name)
-    with transaction.atomic():
-        existing = Denominator.objects.select_for_update().filter(division=place, year=year).first()
-        before = snapshot(existing) if existing else None
-        record = existing or Denominator(division=place, year=year, entered_by=actor)
+
+    def apply(record):
         for name, value in given.items():
             setattr(record, name, value)
         record.source = (source or record.source or "")[:300]
-        record.entered_by, record.entered_at = actor, timezone.now()
-        record.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE if existing else AuditAction.CREATE,
-            instance=record,
-            object_repr=f"{place.code} {year}",
-            before=before,
-            after=snapshot(record),
-            ip=current_ip(),
-            division_code=place.code,
-            organisation_id=organisation.pk,
-        )
-    return record
+
+    return _save_keyed(
+        actor, organisation, Denominator, {"division": place, "year": year}, apply, f"{place.code} {year}"
+    )
 
 
 def target_save(actor, *, division: str, year: int, sector: str = "", max_deaths: int) -> ControlTarget:
@@ -355,21 +332,32 @@ def target_save(actor, *, division: str, year: int, sector: str = "", max_deaths
         raise DomainError("count_negative", field="max_deaths")
     if max_deaths > MAX_COUNT:
         raise DomainError("count_too_large", field="max_deaths", max=MAX_COUNT)
+    keys = {"division": place, "year": year, "sector": sector}
+
+    def apply(record):
+        record.max_deaths = max_deaths
+
+    return _save_keyed(actor, organisation, ControlTarget, keys, apply, f"{place.code} {year} {sector}")
+
+
+def _save_keyed(actor, organisation, model, keys: dict, apply, label: str):
+    """Create or change the one row of `model` with these keys, under a row lock, audited before and after."""
     with transaction.atomic():
-        existing = ControlTarget.objects.select_for_update().filter(division=place, year=year, sector=sector).first()
+        existing = model.objects.select_for_update().filter(**keys).first()
         before = snapshot(existing) if existing else None
-        record = existing or ControlTarget(division=place, year=year, sector=sector, entered_by=actor)
-        record.max_deaths, record.entered_by, record.entered_at = max_deaths, actor, timezone.now()
+        record = existing or model(**keys, entered_by=actor)
+        apply(record)
+        record.entered_by, record.entered_at = actor, timezone.now()
         record.save()
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE if existing else AuditAction.CREATE,
             instance=record,
-            object_repr=f"{place.code} {year} {sector}",
+            object_repr=label,
             before=before,
             after=snapshot(record),
             ip=current_ip(),
-            division_code=place.code,
+            division_code=keys["division"].code,
             organisation_id=organisation.pk,
         )
     return record

@@ -182,12 +182,9 @@ def questions_visible_to(person) -> QuerySet:
     if scope.is_empty:
         return Question.objects.none()
     if scope.division_prefix is not None:
-        own = person.organisation.division
-        ancestors = []
-        node = own.parent
-        while node is not None:
-            ancestors.append(node.code)
-            node = node.parent
+        from anjian.core.selectors import ancestry
+
+        ancestors = [code for code, _level in ancestry(person.organisation.division)]
         return Question.objects.filter(
             Q(division_code__startswith=scope.division_prefix) | Q(division_code__in=ancestors)
         )

@@ -431,12 +431,10 @@ def questions_import(actor, rows: list[dict], *, preview: bool) -> dict:
 def _pool(organisation_division: str, operation_item: str, line: dict):
     """The active questions a paper line draws from: the keeper's bank and those of the bureaus above it."""
     from anjian.core.models import Division
+    from anjian.core.selectors import ancestry
 
-    codes = []
-    node = Division.objects.filter(code=organisation_division).select_related("parent").first()
-    while node is not None:
-        codes.append(node.code)
-        node = node.parent
+    division = Division.objects.filter(code=organisation_division).first()
+    codes = [code for code, _level in ancestry(division)] if division else []
     qs = Question.objects.filter(active=True, kind=line["kind"], division_code__in=codes)
     if operation_item:
         qs = qs.filter(operation_item=operation_item)
