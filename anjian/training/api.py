@@ -13,6 +13,7 @@ from ninja.security import HttpBearer
 from anjian.core.api import ERRORS, Page
 from anjian.core.schemas import InputSchema
 from anjian.enterprises.selectors import get_enterprise_for
+from anjian.training import permissions as perms
 from anjian.training import selectors, services
 from anjian.training.models import Audience, CourseKind, Education, QuestionKind
 
@@ -325,7 +326,7 @@ class QuestionOut(Schema):
 def question_out(person, question) -> dict:
     versions = sorted(question.versions.all(), key=lambda v: v.number)
     current = versions[-1]
-    trainer = person.has_perm("training.manage_training")
+    trainer = person.has_perm(perms.MANAGE_TRAINING)
     return {
         **{f: getattr(question, f) for f in ("id", "kind", "category", "operation_item", "knowledge_point")},
         "difficulty": question.difficulty,
@@ -487,7 +488,7 @@ def preview_draw(request, rule_id: int, seed: str = Query(min_length=1, max_leng
     from anjian.core.errors import PermissionDenied
     from anjian.training.models import QuestionVersion
 
-    if not request.auth.has_perm("training.manage_training"):
+    if not request.auth.has_perm(perms.MANAGE_TRAINING):
         raise PermissionDenied()
     rule = selectors.get_paper_rule_for(request.auth, rule_id)
     paper = services.paper_draw(rule, seed)
@@ -636,9 +637,15 @@ def attempt_out(attempt) -> dict:
 
 @router.post("/exams", response={201: ExamOut, **ERRORS})
 def create_exam(request, payload: ExamIn):
+    from django.utils import timezone as tz
+
+    from anjian.core.errors import DomainError
     from anjian.core.models import Person
     from anjian.training import exams
 
+    for name in ("starts_at", "ends_at"):
+        if tz.is_naive(getattr(payload, name)):
+            raise DomainError("time_needs_offset", field=name)
     rule = selectors.get_paper_rule_for(request.auth, payload.paper_rule)
     proctors = list(
         Person.objects.filter(username__in=payload.proctors, organisation=request.auth.organisation, is_active=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from anjian.core.audit import audit_record
 from anjian.core.context import current_ip
 from anjian.core.errors import DomainError, PermissionDenied
-from anjian.core.models import AuditAction
+from anjian.core.models import AuditAction, Organisation
 from anjian.training import rules
 from anjian.training.models import Answer, Attempt, Candidate, ExamSession, ExamToken, QuestionVersion
 from anjian.training.services import _trainer, paper_draw
@@ -107,7 +107,17 @@ def token_issue(ticket: str, code: str) -> tuple[ExamToken, str]:
         raise DomainError("ticket_invalid", status=401)
     key = secrets.token_urlsafe(32)
     expires = max(candidate.exam.ends_at, timezone.now()) + datetime.timedelta(hours=TOKEN_HOURS)
-    token = ExamToken.objects.create(candidate=candidate, key_hash=_hash(key), expires_at=expires)
+    with transaction.atomic():
+        token = ExamToken.objects.create(candidate=candidate, key_hash=_hash(key), expires_at=expires)
+        audit_record(
+            actor=f"examinee {candidate.ticket}",
+            action=AuditAction.LOGIN,
+            instance=candidate,
+            object_repr=candidate.ticket,
+            ip=current_ip(),
+            division_code=candidate.exam.division_code,
+            organisation_id=candidate.exam.organisation_id,
+        )
     return token, key
 
 
@@ -302,9 +312,13 @@ def certificate_issue(actor, candidate: Candidate):
         Candidate.objects.select_for_update().get(pk=candidate.pk)
         if Certificate.objects.filter(candidate=candidate).exists():
             raise DomainError("certificate_exists", status=409)
-        sequence = Certificate.objects.filter(number__startswith=f"T{organisation.division_id[:2]}{today:%Y}").count()
+        # Numbers run on per province and year without gaps: the issuing organisation's row serialises them.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        prefix = f"T{organisation.division_id[:2]}{today:%Y}"
+        last = Certificate.objects.filter(number__startswith=prefix).order_by("-number").first()
+        sequence = int(last.number[len(prefix) :]) if last else 0
         certificate = Certificate.objects.create(
-            number=f"T{organisation.division_id[:2]}{today:%Y}{sequence + 1:06d}",
+            number=f"{prefix}{sequence + 1:06d}",
             trainee=candidate.trainee,
             candidate=candidate,
             category=rules.item_codes()[item],

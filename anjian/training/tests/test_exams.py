@@ -191,6 +191,7 @@ def test_practical_result_certificate_and_its_public_check(client, api, exam):
     cert = issued.json()
     today = timezone.localdate()
     assert (cert["category"], cert["operation_item"], cert["status"]) == ("1", "1.2", "valid")
+    assert cert["number"] == f"T54{timezone.localdate():%Y}000001"  # numbered per province and year
     assert cert["valid_until"] == (rules_add_years(today, 6) - timedelta(days=1)).isoformat()
     assert cert["next_review_due"] == rules_add_years(today, 3).isoformat()
     twice = api(w.lhasa_trainer).post("/api/v1/certificates", {"candidate": candidate.pk})
@@ -211,3 +212,13 @@ def rules_add_years(day, years):
     from anjian.training import rules
 
     return rules.add_years(day, years)
+
+
+def test_an_exam_time_without_offset_is_refused(api, exam):
+    body = {"name": "x", "paper_rule": exam.rule["id"], "venue": "y"}
+    body |= {"starts_at": "2026-12-01T09:00:00", "ends_at": "2026-12-01T11:00:00+08:00"}
+    response = api(exam.lhasa_trainer).post("/api/v1/exams", body)
+    assert response.status_code == 400 and (response.json()["field"], response.json()["code"]) == (
+        "starts_at",
+        "time_needs_offset",
+    )
