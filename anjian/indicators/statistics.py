@@ -100,19 +100,24 @@ def records_in(person, period: rules.Period, *, division="", sector="", industry
         qs = qs.filter(industry=industry)
     if category:
         qs = qs.filter(category=category)
-    covered = _covered_cells(period)
+    covered = _covered_cells(person, period)
     if covered is not None:
         qs = qs.exclude(covered)
     return qs.order_by()
 
 
-def _covered_cells(period: rules.Period) -> Q | None:
-    """Reports inside the cells of returns that cover reports: the returns count there, the reports do not."""
+def _covered_cells(person, period: rules.Period) -> Q | None:
+    """Reports inside the cells of returns that cover reports: the returns count there, the reports do not.
+
+    Only the returns the person sees: a prefecture that cannot see the region's return counts its own reports."""
     from anjian.indicators.services import _cell_bounds
 
     (y1, _m1), (y2, _m2) = period.start, period.end
-    cells = AggregateReturn.objects.filter(covers_reports=True, year__gte=y1, year__lte=y2).values_list(
-        "division_id", "year", "month", "sector"
+    cells = (
+        scope_for(person)
+        .filter(AggregateReturn.objects.all(), division="division__code", organisation="organisation_id")
+        .filter(covers_reports=True, year__gte=y1, year__lte=y2)
+        .values_list("division_id", "year", "month", "sector")
     )
     q = None
     for code, year, month, sector in cells:

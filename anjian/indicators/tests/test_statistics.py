@@ -318,3 +318,15 @@ def test_unreadable_return_files_are_refused_clearly(stats, api, name, content, 
     response = api(stats.region_statistician).client_post_file("/api/v1/statistics/returns/import", upload)
     assert response.status_code == 400 and (response.json()["field"], response.json()["code"]) == ("file", code)
     assert AggregateReturn.objects.count() == 0
+
+
+def test_a_prefecture_counts_its_reports_under_a_regional_return_it_cannot_see(stats):
+    from anjian.indicators.services import return_save
+
+    w = stats
+    return_save(
+        w.region_statistician, {"division": "540000", "year": 2024, "sector": "fire", "accidents": 9, "deaths": 6}
+    )
+    record(w.lhasa_statistician, (2024, 6, 1, 9), sector="fire", deaths=1)  # found later, inside the region's cell
+    assert table(w.region_statistician, rules.year_period(2024), "none", division="540000")["total"]["deaths"] == 6
+    assert table(w.lhasa_statistician, rules.year_period(2024), "none", division="540100")["total"]["deaths"] == 1
