@@ -14,7 +14,7 @@ from anjian.core.api import ERRORS, Page
 from anjian.core.schemas import InputSchema
 from anjian.enterprises.selectors import get_enterprise_for
 from anjian.training import permissions as perms
-from anjian.training import selectors, services
+from anjian.training import rules, selectors, services
 from anjian.training.models import Audience, CourseKind, Education, QuestionKind
 
 router = Router(tags=["training"])
@@ -872,3 +872,218 @@ def verify_certificate(
         "next_review_due": certificate.next_review_due,
         "status": status,
     }
+
+
+class CertificateDetailOut(CertificateOut):
+    first_issued_on: date
+    last_review_on: date | None
+    review_window_opens: date = Field(description="from this day the review may be taken (60 days before it is due)")
+    employer: int | None
+    employer_name: str
+    division_code: str
+    status_reason: str = Field(description="why it is suspended, revoked or void")
+
+
+def certificate_detail(certificate) -> dict:
+    trainee = certificate.trainee
+    return {
+        **certificate_out(certificate),
+        "first_issued_on": certificate.first_issued_on,
+        "last_review_on": certificate.last_review_on,
+        "review_window_opens": rules.review_window_opens(certificate.next_review_due),
+        "employer": trainee.employer_id,
+        "employer_name": trainee.employer.name if trainee.employer else trainee.employer_name,
+        "division_code": certificate.division_code,
+        "status_reason": certificate.status_reason,
+    }
+
+
+CertificateStatus = Literal["valid", "review_due", "void", "expired", "suspended", "revoked"]
+
+
+@router.get("/certificates", response=list[CertificateDetailOut])
+@paginate(Page)
+def list_certificates(
+    request,
+    q: str = Query("", max_length=100, description="number or holder's name"),
+    status: CertificateStatus | None = Query(None),  # type: ignore[valid-type]
+    operation_item: str = Query("", max_length=8),
+    enterprise: int | None = Query(None, ge=1, le=2**63 - 1),
+):
+    """Certificates in the caller's scope, newest first."""
+    from django.utils import timezone
+
+    qs = selectors.certificates_filter(
+        selectors.certificates_visible_to(request.auth),
+        timezone.localdate(),
+        q=q,
+        status=status,
+        operation_item=operation_item,
+        enterprise=enterprise,
+    )
+    return [certificate_detail(c) for c in qs]
+
+
+class DueOut(Schema):
+    number: str
+    name: str
+    operation_item: str
+    employer: int | None
+    employer_name: str
+    division_code: str
+    kind: Literal["review", "expiry"] = Field(description="review: a review falls due; expiry: its validity ends")
+    due_on: date
+    days_left: int
+    review_window_opens: date
+    status: str
+
+
+class DueCountOut(Schema):
+    review: int
+    expiry: int
+
+
+class DueDivisionOut(DueCountOut):
+    division: str
+    name: str
+
+
+class DueUnitOut(DueCountOut):
+    enterprise: int | None
+    name: str
+
+
+class DueListOut(Schema):
+    within_days: int
+    items: list[DueOut]
+    by_division: list[DueDivisionOut] = Field(description="per bureau: the divisions one level below the caller's")
+    by_unit: list[DueUnitOut]
+
+
+@router.get("/certificates/due", response={200: DueListOut, **ERRORS})
+def certificates_due(
+    request,
+    within: int = Query(90, ge=1, le=366, description="days ahead"),
+    division: str = Query("", pattern=r"^(\d{6})?$"),
+    enterprise: int | None = Query(None, ge=1, le=2**63 - 1),
+):
+    """Reviews and expiries falling due in the next `within` days (90 by default), soonest first, with their
+    counts per bureau and per unit."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    unit = get_enterprise_for(request.auth, enterprise) if enterprise else None
+    due = selectors.certificates_due(request.auth, today, within, division=division, enterprise=unit)
+    return {
+        "within_days": within,
+        "items": [
+            {
+                "number": i["certificate"].number,
+                "name": i["certificate"].trainee.name,
+                "operation_item": i["certificate"].operation_item,
+                "employer": i["certificate"].trainee.employer_id,
+                "employer_name": i["certificate"].trainee.employer.name
+                if i["certificate"].trainee.employer
+                else i["certificate"].trainee.employer_name,
+                "division_code": i["certificate"].division_code,
+                "kind": i["kind"],
+                "due_on": i["due_on"],
+                "days_left": i["days_left"],
+                "review_window_opens": i["window_opens"],
+                "status": i["certificate"].status(today),
+            }
+            for i in due["items"]
+        ],
+        "by_division": due["by_division"],
+        "by_unit": due["by_unit"],
+    }
+
+
+@router.get("/certificates/{number}", response={200: CertificateDetailOut, **ERRORS})
+def get_certificate(request, number: str):
+    return certificate_detail(selectors.get_certificate_for(request.auth, number))
+
+
+class ReviewIn(InputSchema):
+    violations: int = Field(0, ge=0, le=1000, description="violations since the last review")
+    serious_violation: bool = False
+    penalised: bool = Field(False, description="an administrative penalty for a violation")
+    refused_inspection: bool = False
+    fit: bool = Field(True, description="fit for the work (health)")
+    exam_passed: bool | None = Field(None, description="the review exam, when one was held")
+    long_compliant: bool = Field(
+        False, description="10 years of continuous compliant work in the same operation: asks the 6-year interval"
+    )
+
+
+class ReviewOut(Schema):
+    id: int
+    number: str
+    due_on: date
+    reviewed_on: date
+    training_hours: Decimal = Field(description="review training attended in the year before the due date")
+    outcome: Literal["passed", "failed"]
+    failure: str = Field(description="the rule that failed it (an error code), empty when passed")
+    next_review_due: date | None
+    valid_until: date | None
+    status: str = Field(description="the certificate's status after the review")
+
+
+def review_out(review) -> dict:
+    from django.utils import timezone
+
+    return {
+        **{
+            f: getattr(review, f)
+            for f in ("id", "due_on", "reviewed_on", "training_hours", "outcome", "failure", "next_review_due")
+        },
+        "valid_until": review.valid_until,
+        "number": review.certificate.number,
+        "status": review.certificate.status(timezone.localdate()),
+    }
+
+
+@router.post("/certificates/{number}/reviews", response={201: ReviewOut, **ERRORS})
+def review_certificate(request, number: str, payload: ReviewIn):
+    """Record the review of the certificate, inside its window (60 days before the due date up to it)."""
+    from anjian.training import certificates
+
+    certificate = selectors.get_certificate_for(request.auth, number)
+    return 201, review_out(certificates.review_record(request.auth, certificate, **payload.dict()))
+
+
+@router.get("/certificates/{number}/reviews", response={200: list[ReviewOut], **ERRORS})
+def list_reviews(request, number: str):
+    certificate = selectors.get_certificate_for(request.auth, number)
+    return [review_out(r) for r in certificate.reviews.select_related("certificate")]
+
+
+class ReasonIn(InputSchema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.post("/certificates/{number}/suspend", response={200: CertificateDetailOut, **ERRORS})
+def suspend_certificate(request, number: str, payload: ReasonIn):
+    """Suspend the certificate (暂扣): not valid until lifted."""
+    from anjian.training import certificates
+
+    certificate = selectors.get_certificate_for(request.auth, number)
+    return certificate_detail(certificates.certificate_suspend(request.auth, certificate, payload.reason))
+
+
+@router.post("/certificates/{number}/reinstate", response={200: CertificateDetailOut, **ERRORS})
+def reinstate_certificate(request, number: str, payload: ReasonIn):
+    """Lift a suspension."""
+    from anjian.training import certificates
+
+    certificate = selectors.get_certificate_for(request.auth, number)
+    return certificate_detail(certificates.certificate_reinstate(request.auth, certificate, payload.reason))
+
+
+@router.post("/certificates/{number}/revoke", response={200: CertificateDetailOut, **ERRORS})
+def revoke_certificate(request, number: str, payload: ReasonIn):
+    """Revoke the certificate (吊销) for good."""
+    from anjian.training import certificates
+
+    certificate = selectors.get_certificate_for(request.auth, number)
+    return certificate_detail(certificates.certificate_revoke(request.auth, certificate, payload.reason))

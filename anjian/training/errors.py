@@ -57,4 +57,22 @@ MESSAGES = {
     "pass_expired": _("The pass is more than 12 months old: the certificate can no longer be issued on it."),
     "certificate_needs_item": _("The exam's paper names no special operation item."),
     "certificate_exists": _("A certificate has already been issued for this exam."),
+    "review_not_yet": _("A review is applied for within 60 days before its due date: the window opens on %(opens)s."),
+    "review_too_late": _(
+        "The review was due on %(due)s: the certificate is void, and its holder trains and sits the exam anew."
+    ),
+    "certificate_revoked": _("The certificate has been revoked."),
+    "certificate_suspended": _("The certificate is suspended."),
+    "certificate_not_suspended": _("The certificate is not suspended."),
+    "certificate_expired": _("The certificate has expired."),
+    "certificate_void": _("The certificate is void after a failed review."),
+    "violations_invalid": _("Violations are a whole number from 0."),
+    "reason_required": _("Give the reason."),
+    "reason_too_long": _("The reason is at most %(max)s characters."),
+    "review_unfit": _("Not fit for the work."),
+    "review_violations": _("Two or more violations, or a serious one, since the last review."),
+    "review_penalised": _("Penalised for a violation."),
+    "review_refused_inspection": _("Refused inspection."),
+    "review_training_missing": _("Less than 8 hours of review training."),
+    "review_exam_failed": _("Failed the review exam."),
 }

@@ -280,6 +280,10 @@ class Certificate(models.Model):
     next_review_due = models.DateField(_("next review due"))
     suspended = models.BooleanField(default=False)
     revoked = models.BooleanField(default=False)
+    # A review failed for a reason that ends the certificate at once (ill health, violations, a penalty,
+    # refusing inspection): void from that day.
+    voided_on = models.DateField(_("void since"), null=True, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     division_code = models.CharField(max_length=6)
     created_at = models.DateTimeField(default=timezone.now)
@@ -289,4 +293,57 @@ class Certificate(models.Model):
         indexes = [models.Index(fields=["next_review_due"]), models.Index(fields=["valid_until"])]
 
     def status(self, today) -> str:
-        return rules.certificate_status(today, self.valid_until, self.next_review_due, self.suspended, self.revoked)
+        return rules.certificate_status(
+            today, self.valid_until, self.next_review_due, self.suspended, self.revoked, self.voided_on
+        )
+
+
+class ReviewOutcome(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+
+
+class CertificateReview(models.Model):
+    """A review (复审) of a certificate: what was found, and the outcome (Order 30 Arts. 21-25)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="reviews")
+    due_on = models.DateField(_("review due on"))  # the due date this review answers
+    reviewed_on = models.DateField(_("reviewed on"))
+    training_hours = models.DecimalField(_("review training hours"), max_digits=6, decimal_places=1)
+    violations = models.PositiveSmallIntegerField(_("violations"), default=0)
+    serious_violation = models.BooleanField(_("a serious violation"), default=False)
+    penalised = models.BooleanField(_("penalised"), default=False)
+    refused_inspection = models.BooleanField(_("refused inspection"), default=False)
+    fit = models.BooleanField(_("fit for the work"), default=True)
+    exam_passed = models.BooleanField(_("review exam passed"), null=True, blank=True)
+    long_compliant = models.BooleanField(_("10 years of continuous compliant work"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
+    failure = models.CharField(max_length=40, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+
+
+class CertificateAction(models.Model):
+    """A suspension, its end, or a revocation, with its reason (the history the certificate's page shows)."""
+
+    class Kind(models.TextChoices):
+        SUSPEND = "suspend", _("Suspended")
+        REINSTATE = "reinstate", _("Suspension lifted")
+        REVOKE = "revoke", _("Revoked")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="actions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    on = models.DateField()
+    reason = models.CharField(_("reason"), max_length=500)
+    actor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

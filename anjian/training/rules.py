@@ -337,21 +337,60 @@ def review_failure(
     return None
 
 
+def review_problem(today: datetime.date, due: datetime.date, rules: TrainingRules = ORDER_3_AND_30):
+    """(code, params) when a review cannot be taken today: before its window opens, or after its due date (the
+    certificate is then void and the holder trains and sits the exam anew)."""
+    opens = review_window_opens(due, rules)
+    if today < opens:
+        return "review_not_yet", {"opens": opens.isoformat()}
+    if today > due:
+        return "review_too_late", {"due": due.isoformat()}
+    return None
+
+
+# A failed review for these reasons ends the certificate at once; for missing training or a failed exam the holder
+# may train or sit again and apply again before the due date.
+REVIEW_FAILURES_FINAL = frozenset(
+    {"review_unfit", "review_violations", "review_penalised", "review_refused_inspection"}
+)
+
+
+def review_renewal(
+    due: datetime.date,
+    valid_until: datetime.date,
+    first_issued_on: datetime.date,
+    long_compliant: bool,
+    rules: TrainingRules = ORDER_3_AND_30,
+) -> tuple[datetime.date, datetime.date]:
+    """After a passed review: (the next review's due date, the validity). The next review falls due its interval
+    after the one just met (3 years; 6 once the certificate has been held 10 years of continuous compliant work);
+    when that lies past the end of validity the certificate is renewed (换证) for another 6 years from the day after
+    its old end."""
+    next_due = next_review_due(due, first_issued_on, long_compliant, rules)
+    until = valid_until
+    while next_due > until + datetime.timedelta(days=1):
+        until = certificate_valid_until(until + datetime.timedelta(days=1), rules)
+    return next_due, until
+
+
 def certificate_status(
     today: datetime.date,
     valid_until: datetime.date,
     review_due: datetime.date | None,
     suspended: bool = False,
     revoked: bool = False,
+    voided_on: datetime.date | None = None,
 ) -> str:
-    """revoked, suspended, expired (past its validity), void (not reviewed in time), review_due (the window is
-    open), or valid."""
+    """revoked, suspended, expired (past its validity), void (a review failed for a reason that ends it, or not
+    reviewed in time), review_due (the window is open), or valid."""
     if revoked:
         return "revoked"
     if suspended:
         return "suspended"
     if today > valid_until:
         return "expired"
+    if voided_on is not None and today >= voided_on:
+        return "void"
     if review_due is not None and today > review_due:
         return "void"
     if review_due is not None and today >= review_window_opens(review_due):

@@ -238,3 +238,146 @@ def get_exam_for(person, exam_id):
         return exams_visible_to(person).select_related("paper_rule").get(pk=int(exam_id))
     except (ExamSession.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
+
+
+def certificates_visible_to(person) -> QuerySet:
+    """A bureau sees the certificates of holders in its area and those it issued; an institution those it issued
+    or whose holders it registered; a production unit its employees'."""
+    from anjian.training.models import Certificate
+
+    scope = scope_for(person)
+    qs = Certificate.objects.select_related("trainee", "trainee__employer", "organisation")
+    if scope.is_empty:
+        return qs.none()
+    if scope.division_prefix is not None:
+        return qs.filter(Q(division_code__startswith=scope.division_prefix) | Q(organisation_id=person.organisation_id))
+    return qs.filter(
+        Q(organisation_id=scope.organisation_id)
+        | Q(trainee__organisation_id=scope.organisation_id)
+        | Q(trainee__employer__organisation_id=scope.organisation_id)
+    )
+
+
+def get_certificate_for(person, number: str):
+    from anjian.training.models import Certificate
+
+    try:
+        return certificates_visible_to(person).get(number=(number or "").strip().upper())
+    except Certificate.DoesNotExist:
+        raise NotFound() from None
+
+
+def review_hours(certificate, due, on) -> Decimal:
+    """Hours of review training the holder attended for this operation (or a general review course) in the year
+    before the due date, up to `on`."""
+    import datetime
+
+    from django.db.models import Sum
+
+    from anjian.training.models import Attendance, CourseKind
+
+    total = Attendance.objects.filter(
+        trainee_id=certificate.trainee_id,
+        session__course__kind=CourseKind.REVIEW,
+        session__course__operation_item__in=(certificate.operation_item, ""),
+        session__starts_on__gte=due - datetime.timedelta(days=365),
+        session__starts_on__lte=on,
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def certificates_due(person, today, within: int = 90, *, division: str = "", enterprise=None) -> dict:
+    """Certificates whose review or validity falls due in the next `within` days (not revoked, suspended or void),
+    soonest first, with their counts per division (the level below the viewer's) and per unit."""
+    import datetime
+
+    from anjian.core.models import Division
+    from anjian.core.rules import division_prefix
+
+    end = today + datetime.timedelta(days=within)
+    qs = certificates_visible_to(person).filter(revoked=False, suspended=False, voided_on__isnull=True)
+    qs = qs.filter(
+        Q(next_review_due__gte=today, next_review_due__lte=end, valid_until__gte=today)
+        | Q(valid_until__gte=today, valid_until__lte=end)
+    )
+    if division:
+        qs = qs.filter(division_code__startswith=division_prefix(division))
+    if enterprise is not None:
+        qs = qs.filter(trainee__employer=enterprise)
+    items = []
+    for c in qs.order_by("next_review_due", "number"):
+        expires = c.valid_until <= end
+        due = min(c.valid_until, c.next_review_due) if expires else c.next_review_due
+        items.append(
+            {
+                "certificate": c,
+                "kind": "expiry" if expires else "review",
+                "due_on": due,
+                "days_left": (due - today).days,
+                "window_opens": rules.review_window_opens(c.next_review_due),
+            }
+        )
+    items.sort(key=lambda i: (i["due_on"], i["certificate"].number))
+    by_division: dict[str, dict] = {}
+    by_unit: dict[object, dict] = {}
+    # Counted under the division one level below the viewer's (or the chosen one): the bureau that follows them up.
+    top = division or (person.organisation.division_id if person.organisation else "")
+    divisions = {d.code: d for d in Division.objects.filter(code__in={i["certificate"].division_code for i in items})}
+    below: dict[str, Division] = {}
+    for code, node in divisions.items():
+        chain = []
+        while node is not None and node.code != top:
+            chain.append(node)
+            node = node.parent
+        below[code] = chain[-1] if chain else divisions[code]
+    for i in items:
+        c = i["certificate"]
+        bureau = below.get(c.division_code)
+        key = (bureau.code, bureau.name) if bureau else (c.division_code, c.division_code)
+        row = by_division.setdefault(key[0], {"division": key[0], "name": key[1], "review": 0, "expiry": 0})
+        row[i["kind"]] += 1
+        employer = c.trainee.employer
+        unit = by_unit.setdefault(
+            employer.pk if employer else None,
+            {
+                "enterprise": employer.pk if employer else None,
+                "name": employer.name if employer else "",
+                "review": 0,
+                "expiry": 0,
+            },
+        )
+        unit[i["kind"]] += 1
+    return {
+        "items": items,
+        "by_division": sorted(by_division.values(), key=lambda r: r["division"]),
+        "by_unit": sorted(by_unit.values(), key=lambda r: (-(r["review"] + r["expiry"]), r["name"])),
+    }
+
+
+def certificates_filter(qs, today, *, q="", status=None, operation_item="", enterprise=None) -> QuerySet:
+    """Narrow a certificate list by number or name, status (computed from the dates as the status rule does),
+    operation item and employer."""
+    import datetime
+
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(number__iexact=q) | Q(trainee__name__icontains=q))
+    if operation_item:
+        qs = qs.filter(operation_item=operation_item)
+    if enterprise:
+        qs = qs.filter(trainee__employer_id=enterprise)
+    if status:
+        live = Q(revoked=False, suspended=False, valid_until__gte=today)
+        not_void = Q(voided_on__isnull=True) | Q(voided_on__gt=today)
+        window = today + datetime.timedelta(days=rules.ORDER_3_AND_30.review_window_days)
+        qs = qs.filter(
+            {
+                "revoked": Q(revoked=True),
+                "suspended": Q(revoked=False, suspended=True),
+                "expired": Q(revoked=False, suspended=False, valid_until__lt=today),
+                "void": live & (~not_void | Q(next_review_due__lt=today)),
+                "review_due": live & not_void & Q(next_review_due__gte=today, next_review_due__lte=window),
+                "valid": live & not_void & Q(next_review_due__gt=window),
+            }[status]
+        )
+    return qs.order_by("-issued_on", "number")

@@ -146,6 +146,43 @@ def test_certificate_status(today, expected):
     assert rules.certificate_status(today, D(2026, 12, 31), D(2026, 5, 1)) == expected
 
 
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (D(2026, 3, 1), ("review_not_yet", {"opens": "2026-03-02"})),  # the day before the window
+        (D(2026, 3, 2), None),  # 60 days before the due date
+        (D(2026, 5, 1), None),  # the due date itself
+        (D(2026, 5, 2), ("review_too_late", {"due": "2026-05-01"})),
+    ],
+)
+def test_review_window(today, expected):
+    assert rules.review_problem(today, D(2026, 5, 1)) == expected
+
+
+def test_review_renewal_every_three_years_then_renewed():
+    first = D(2020, 5, 10)  # valid until 2026-05-09, first review 2023-05-10
+    # the third-year review: next due at the sixth anniversary, the certificate keeps its end
+    assert rules.review_renewal(D(2023, 5, 10), D(2026, 5, 9), first, False) == (D(2026, 5, 10), D(2026, 5, 9))
+    # the sixth-year review renews it for another 6 years from the day after its end
+    assert rules.review_renewal(D(2026, 5, 10), D(2026, 5, 9), first, False) == (D(2029, 5, 10), D(2032, 5, 9))
+
+
+def test_review_renewal_extended_after_ten_compliant_years():
+    first = D(2010, 5, 10)
+    # due 2020-05-10: held exactly 10 years, compliant → 6 years; renewed to cover it
+    assert rules.review_renewal(D(2020, 5, 10), D(2022, 5, 9), first, True) == (D(2026, 5, 10), D(2028, 5, 9))
+    assert rules.review_renewal(D(2020, 5, 10), D(2022, 5, 9), first, False) == (D(2023, 5, 10), D(2028, 5, 9))
+    # a day short of 10 years: still 3
+    assert rules.review_renewal(D(2020, 5, 9), D(2022, 5, 9), D(2010, 5, 10), True)[0] == D(2023, 5, 9)
+
+
+def test_a_review_failed_for_violations_voids_at_once():
+    assert rules.certificate_status(D(2026, 1, 1), D(2030, 1, 1), D(2027, 1, 1), voided_on=D(2026, 1, 1)) == "void"
+    assert rules.certificate_status(D(2025, 12, 31), D(2030, 1, 1), D(2027, 1, 1), voided_on=D(2026, 1, 1)) == "valid"
+    assert "review_training_missing" not in rules.REVIEW_FAILURES_FINAL  # train and apply again
+    assert "review_violations" in rules.REVIEW_FAILURES_FINAL
+
+
 def test_suspended_and_revoked_win():
     assert rules.certificate_status(D(2026, 1, 1), D(2030, 1, 1), None, suspended=True) == "suspended"
     assert rules.certificate_status(D(2026, 1, 1), D(2030, 1, 1), None, suspended=True, revoked=True) == "revoked"
