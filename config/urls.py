@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("anjian.enforcement.urls")),
     path("", include("anjian.accidents.urls")),
     path("", include("anjian.indicators.urls")),
+    path("", include("anjian.training.urls")),
 ]
 
 handler404 = "anjian.core.views.not_found"

@@ -1,4 +1,4 @@
-"""The training API: trainees, courses, sessions, attendance, hours and compliance (exams are being built)."""
+"""The training API: trainees, courses, hours, compliance, the question bank, papers, exams, certificates."""
 
 from datetime import date, datetime
 from decimal import Decimal

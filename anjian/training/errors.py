@@ -75,4 +75,5 @@ MESSAGES = {
     "review_refused_inspection": _("Refused inspection."),
     "review_training_missing": _("Less than 8 hours of review training."),
     "review_exam_failed": _("Failed the review exam."),
+    "trainee_unknown_line": _("Line %(line)s: no trainee in your jurisdiction has this ID number."),
 }

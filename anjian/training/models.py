@@ -1,10 +1,11 @@
-"""Training: the people trained (courses, hours, the question bank, exams and certificates are being built)."""
+"""Training: trainees, courses and hours, the question bank, papers, exams and attempts, certificates and reviews."""
 
 import uuid
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.models import Organisation, Person
 from anjian.enterprises.models import Enterprise
@@ -333,9 +334,9 @@ class CertificateAction(models.Model):
     """A suspension, its end, or a revocation, with its reason (the history the certificate's page shows)."""
 
     class Kind(models.TextChoices):
-        SUSPEND = "suspend", _("Suspended")
+        SUSPEND = "suspend", pgettext_lazy("certificate", "Suspended")
         REINSTATE = "reinstate", _("Suspension lifted")
-        REVOKE = "revoke", _("Revoked")
+        REVOKE = "revoke", pgettext_lazy("certificate", "Revoked")
 
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="actions")
     kind = models.CharField(max_length=10, choices=Kind.choices)

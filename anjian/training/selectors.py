@@ -32,6 +32,14 @@ def get_trainee_for(person, trainee_id) -> Trainee:
         raise NotFound() from None
 
 
+def search_trainees(person, qs: QuerySet[Trainee], text: str) -> QuerySet[Trainee]:
+    """By name; by the whole ID number only for those who may see ID numbers."""
+    text = text.strip()
+    if person.has_perm(perms.VIEW_ID_NUMBERS) and len(text) == 18:
+        return qs.filter(Q(id_number=text.upper()) | Q(name__icontains=text))
+    return qs.filter(name__icontains=text)
+
+
 def shown_id_number(person, trainee: Trainee) -> str:
     """In full to a trainer who may see ID numbers (of a bureau over the trainee, or the registering
     institution); masked to the first 6 and last 4 characters for everyone else."""
@@ -286,12 +294,28 @@ def review_hours(certificate, due, on) -> Decimal:
     return total or Decimal(0)
 
 
+def divisions_below(person, codes: set[str], division: str = "") -> dict:
+    """Each division code → the division one level below the viewer's (or below `division`): the bureau that follows
+    its people up. Walks the parents, so a county directly under a province is counted right."""
+    from anjian.core.models import Division
+
+    top = division or (person.organisation.division_id if person.organisation else "")
+    nodes = {d.code: d for d in Division.objects.filter(code__in=codes).select_related("parent__parent__parent")}
+    below = {}
+    for code, node in nodes.items():
+        chain = []
+        while node is not None and node.code != top:
+            chain.append(node)
+            node = node.parent
+        below[code] = chain[-1] if chain else nodes[code]
+    return below
+
+
 def certificates_due(person, today, within: int = 90, *, division: str = "", enterprise=None) -> dict:
     """Certificates whose review or validity falls due in the next `within` days (not revoked, suspended or void),
     soonest first, with their counts per division (the level below the viewer's) and per unit."""
     import datetime
 
-    from anjian.core.models import Division
     from anjian.core.rules import division_prefix
 
     end = today + datetime.timedelta(days=within)
@@ -320,16 +344,7 @@ def certificates_due(person, today, within: int = 90, *, division: str = "", ent
     items.sort(key=lambda i: (i["due_on"], i["certificate"].number))
     by_division: dict[str, dict] = {}
     by_unit: dict[object, dict] = {}
-    # Counted under the division one level below the viewer's (or the chosen one): the bureau that follows them up.
-    top = division or (person.organisation.division_id if person.organisation else "")
-    divisions = {d.code: d for d in Division.objects.filter(code__in={i["certificate"].division_code for i in items})}
-    below: dict[str, Division] = {}
-    for code, node in divisions.items():
-        chain = []
-        while node is not None and node.code != top:
-            chain.append(node)
-            node = node.parent
-        below[code] = chain[-1] if chain else divisions[code]
+    below = divisions_below(person, {i["certificate"].division_code for i in items}, division)
     for i in items:
         c = i["certificate"]
         bureau = below.get(c.division_code)
