@@ -74,7 +74,7 @@ def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
     if problem:
         raise DomainError(problem, field="trainee", status=409)
     code = f"{secrets.randbelow(10**8):08d}"
-    ticket = f"{exam.starts_at:%Y%m%d}{exam.pk:04d}{secrets.randbelow(10**6):06d}"
+    ticket = f"{timezone.localtime(exam.starts_at):%Y%m%d}{exam.pk:04d}{secrets.randbelow(10**6):06d}"
     candidate = Candidate(
         exam=exam,
         trainee=trainee,

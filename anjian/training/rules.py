@@ -226,29 +226,30 @@ def _rng(seed: str) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:16], "big"))  # noqa: S311
 
 
-def draw_paper(seed: str, pools: list[list[tuple[int, int]]], counts: list[int]) -> list[tuple[int, list[int]]]:
+def draw_paper(seed: str, pools: list[list[tuple[int, int]]], counts: list[int]) -> list[tuple[int, list[int], int]]:
     """An examinee's paper, the same for the same seed: for each rule line, `count` questions drawn from its pool
     (question id, number of options), all shuffled together, each with its options shuffled.
 
-    Returns [(question id, option order)]: option order lists the original option indexes in display order.
-    Raises ValueError when a pool is too small (the caller checks first, naming the line).
+    Returns [(question id, option order, line)]: option order lists the original option indexes in display order;
+    line is the index of the rule line that drew the question (its points are that line's, even when the question
+    also fits another line). Raises ValueError when a pool is too small (the caller checks first, naming the line).
     """
     rng = _rng(seed)
-    chosen: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, int]] = []
     taken: set[int] = set()
-    for pool, count in zip(pools, counts, strict=True):
+    for line, (pool, count) in enumerate(zip(pools, counts, strict=True)):
         available = sorted(q for q in pool if q[0] not in taken)
         if len(available) < count:
             raise ValueError("pool too small")
         picked = rng.sample(available, count)
         taken.update(q for q, _options in picked)
-        chosen.extend(picked)
+        chosen.extend((q, options, line) for q, options in picked)
     rng.shuffle(chosen)
     paper = []
-    for question_id, options in chosen:
+    for question_id, options, line in chosen:
         order = list(range(options))
         rng.shuffle(order)
-        paper.append((question_id, order))
+        paper.append((question_id, order, line))
     return paper
 
 

@@ -145,7 +145,9 @@ def compliance(person, year: int, *, audiences=(rules.PRINCIPAL, rules.SAFETY_MA
     )
     initial = {}
     for trainee_id, starts_on, hours in (
-        Attendance.objects.filter(trainee_id__in=ids, session__course__kind=CourseKind.INITIAL)
+        Attendance.objects.filter(
+            trainee_id__in=ids, session__course__kind=CourseKind.INITIAL, session__starts_on__year__lte=year
+        )
         .order_by("session__starts_on")
         .values_list("trainee_id", "session__starts_on", "hours")
     ):

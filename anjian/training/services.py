@@ -525,10 +525,6 @@ def paper_draw(rule: PaperRule, seed: str) -> list[dict]:
         )
         if v.number == v.question.version
     }
-    points = {}
-    for pool, line in zip(lines, rule.items, strict=True):
-        for pk in pool:
-            points.setdefault(pk, Decimal(line["points"]))
     pools = [[(pk, len(current[pk].options)) for pk in pool if pk in current] for pool in lines]
     counts = [line["count"] for line in rule.items]
     try:
@@ -546,7 +542,7 @@ def paper_draw(rule: PaperRule, seed: str) -> list[dict]:
             "version": current[pk].pk,
             "kind": current[pk].question.kind,
             "order": order,
-            "points": points[pk],
+            "points": Decimal(rule.items[line]["points"]),
         }
-        for pk, order in drawn
+        for pk, order, line in drawn
     ]

@@ -67,6 +67,10 @@ def test_hours_against_order_3(api, centre):
     next_year = api(w.lhasa_inspector).get("/api/v1/training/compliance", year=timezone.localdate().year + 1)
     assert (next_year.json()["items"][0]["basis"], next_year.json()["items"][0]["required"]) == ("yearly", 16)
     assert next_year.json()["items"][0]["compliant"] is False
+    # the year before: the first training had not been done yet (later hours do not count back)
+    last_year = api(w.lhasa_inspector).get("/api/v1/training/compliance", year=timezone.localdate().year - 1)
+    row = last_year.json()["items"][0]
+    assert (row["basis"], float(row["done"]), row["compliant"]) == ("initial", 0.0, False)
 
 
 def test_bad_attendance_and_courses(api, centre):

@@ -83,3 +83,20 @@ def test_scope_and_who_may_draw(api, bank):
     rule = api(w.lhasa_trainer).post("/api/v1/papers", RULE).json()
     assert api(w.shigatse_trainer).get(f"/api/v1/papers/{rule['id']}").status_code == 404
     assert api(w.lhasa_inspector).get(f"/api/v1/papers/{rule['id']}/draw", seed="x").status_code == 403
+
+
+def test_overlapping_lines_give_full_marks(api, bank):
+    # the second line (any difficulty) also holds the first line's questions: each keeps the points of its own line
+    rule = {
+        "name": "重叠抽题",
+        "operation_item": "1.2",
+        "items": [
+            {"kind": "single", "count": 10, "points": "2", "difficulty": 3},
+            {"kind": "single", "count": 20, "points": "4"},
+        ],
+    }
+    made = api(bank.lhasa_trainer).post("/api/v1/papers", rule)
+    assert made.status_code == 201, made.json()
+    for seed in ("A", "B", "C", "D", "E"):
+        paper = api(bank.lhasa_trainer).get(f"/api/v1/papers/{made.json()['id']}/draw", seed=seed).json()
+        assert sum(float(q["points"]) for q in paper) == 100

@@ -94,12 +94,22 @@ def test_papers_are_reproducible_and_shuffled():
     first = rules.draw_paper("seed-a", pools, [10, 20])
     assert first == rules.draw_paper("seed-a", pools, [10, 20])
     assert first != rules.draw_paper("seed-b", pools, [10, 20])
-    ids = [q for q, _ in first]
+    ids = [q for q, _, _ in first]
     assert len(ids) == len(set(ids)) == 30
     assert len([q for q in ids if q < 100]) == 10
     assert list(ids) != sorted(ids)  # question order shuffled
-    assert any(order != sorted(order) for _, order in first)  # option order shuffled
-    assert all(sorted(order) == list(range(len(order))) for _, order in first)
+    assert any(order != sorted(order) for _, order, _ in first)  # option order shuffled
+    assert all(sorted(order) == list(range(len(order))) for _, order, _ in first)
+    assert all((line == 0) == (q < 100) for q, _, line in first)  # each question knows the line that drew it
+
+
+def test_overlapping_lines_keep_each_lines_points():
+    # line 0 draws from questions 1-10, line 1 from 1-40 (it contains line 0's pool): a question drawn by line 1
+    # belongs to line 1 even when line 0's pool also holds it.
+    pools = [[(i, 4) for i in range(1, 11)], [(i, 4) for i in range(1, 41)]]
+    for seed in ("a", "b", "c", "d"):
+        paper = rules.draw_paper(seed, pools, [5, 20])
+        assert [line for _, _, line in paper].count(0) == 5 and [line for _, _, line in paper].count(1) == 20
     with pytest.raises(ValueError):
         rules.draw_paper("x", pools, [51, 0])
 
