@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from anjian.core.spreadsheets import safe_row
 from anjian.enforcement import rules
 from anjian.enforcement.models import CaseOutcome, CaseState, DecisionStatus, PartyKind, Procedure
 
@@ -115,7 +116,7 @@ def write_register(qs, stream, title: str) -> int:
     sheet.append(header)
     count = 0
     for row in _rows(qs):  # dates take openpyxl's yyyy-mm-dd format by themselves
-        sheet.append(row)
+        sheet.append(safe_row(row))
         count += 1
     book.save(stream)
     return count

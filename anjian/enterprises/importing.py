@@ -561,6 +561,8 @@ def export_xlsx(queryset, handle: io.BufferedIOBase) -> int:
 def _export_xlsx(queryset, handle) -> int:
     from openpyxl import Workbook
 
+    from anjian.core.spreadsheets import safe_row
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Production units")[:31])
     sheet.append([headers[0] for headers in COLUMNS.values()])
@@ -570,20 +572,22 @@ def _export_xlsx(queryset, handle) -> int:
     count = 0
     for unit in queryset.prefetch_related("categories").iterator(chunk_size=2000):
         sheet.append(
-            [
-                unit.name,
-                unit.credit_code,
-                unit.legal_representative,
-                unit.division_id,
-                unit.address,
-                unit.industry,
-                "、".join(str(categories[c.category]) for c in unit.categories.all()),
-                unit.employees,
-                str(grades[unit.standardisation_grade]) if unit.standardisation_grade else "",
-                str(statuses[unit.status]),
-                float(unit.lat) if unit.lat is not None else None,
-                float(unit.lon) if unit.lon is not None else None,
-            ]
+            safe_row(
+                [
+                    unit.name,
+                    unit.credit_code,
+                    unit.legal_representative,
+                    unit.division_id,
+                    unit.address,
+                    unit.industry,
+                    "、".join(str(categories[c.category]) for c in unit.categories.all()),
+                    unit.employees,
+                    str(grades[unit.standardisation_grade]) if unit.standardisation_grade else "",
+                    str(statuses[unit.status]),
+                    float(unit.lat) if unit.lat is not None else None,
+                    float(unit.lon) if unit.lon is not None else None,
+                ]
+            )
         )
         count += 1
     workbook.save(handle)

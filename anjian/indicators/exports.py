@@ -5,6 +5,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from anjian.core.spreadsheets import safe_row
 from anjian.indicators.statistics import MEASURES
 
 
@@ -41,7 +42,7 @@ def table_xlsx(table: dict) -> bytes:
         for m in MEASURES:
             change = (row.get("yoy") or {}).get(m)
             line += [row[m], (row.get("last_year") or {}).get(m), float(change) if change is not None else None]
-        sheet.append(line)
+        sheet.append(safe_row(line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -52,7 +53,7 @@ def rows_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     sheet = book.create_sheet(title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,5 +1,6 @@
 """The training API: trainees, courses, hours, compliance, the question bank, papers, exams, certificates."""
 
+import math
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -349,6 +350,19 @@ class QuestionFilter(Schema):
     q: str = Field("", max_length=100)
 
 
+class _Lazy:
+    """A queryset that pagination slices first, each row shaped afterwards."""
+
+    def __init__(self, qs, shape):
+        self.qs, self.shape = qs, shape
+
+    def __len__(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [self.shape(row) for row in self.qs[item]]
+
+
 class _Questions:
     def __init__(self, person, qs):
         self.person, self.qs = person, qs
@@ -625,7 +639,8 @@ def attempt_out(attempt) -> dict:
         "started_at": attempt.started_at,
         "ends_at": attempt.ends_at,
         "server_time": now,
-        "seconds_left": 0 if attempt.submitted_at else max(int((attempt.ends_at - now).total_seconds()), 0),
+        # Rounded up: a client counting down never reaches 0 before the server's end.
+        "seconds_left": 0 if attempt.submitted_at else max(math.ceil((attempt.ends_at - now).total_seconds()), 0),
         "timed_out": attempt.timed_out,
         "questions": questions,
         "answers": {
@@ -742,14 +757,11 @@ def start_attempt(request, exam_id: int):
 
 @router.get("/attempts/{attempt_id}", auth=ExamTokenAuth(), response={200: AttemptOut, **ERRORS})
 def get_attempt(request, attempt_id: UUID):
-    from django.db import transaction
     from django.utils import timezone
 
     from anjian.training import exams
 
-    attempt = _own_attempt(request, attempt_id)
-    with transaction.atomic():
-        exams.close_if_over(attempt, timezone.now())
+    exams.time_out(_own_attempt(request, attempt_id), timezone.now())
     return attempt_out(_own_attempt(request, attempt_id))
 
 
@@ -881,7 +893,10 @@ class CertificateDetailOut(CertificateOut):
     employer: int | None
     employer_name: str
     division_code: str
-    status_reason: str = Field(description="why it is suspended, revoked or void")
+    status_reason: str = Field(
+        description="the reason given for a suspension or revocation, or the failed review's rule code (review_unfit, "
+        "review_violations, review_penalised, review_refused_inspection) when a review voided it"
+    )
 
 
 def certificate_detail(certificate) -> dict:
@@ -921,7 +936,7 @@ def list_certificates(
         operation_item=operation_item,
         enterprise=enterprise,
     )
-    return [certificate_detail(c) for c in qs]
+    return _Lazy(qs, certificate_detail)
 
 
 class DueOut(Schema):

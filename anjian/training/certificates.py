@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from anjian.core.audit import audit_record
@@ -101,17 +102,23 @@ def review_record(
     version = rules.rules_for(today)
     with transaction.atomic():
         certificate = _locked(certificate)
-        _usable(certificate, today)
         due = certificate.next_review_due
-        problem = rules.review_problem(today, due, version)
+        problem = rules.review_problem(today, due, certificate.valid_until, version)
+        if certificate.revoked or certificate.suspended or certificate.voided_on is not None:
+            _usable(certificate, today)
         if problem:
             raise DomainError(problem[0], status=409, **problem[1])
+        _usable(certificate, today)
         hours = selectors.review_hours(certificate, due, today)
         failure = rules.review_failure(
             hours, violations, serious_violation, penalised, refused_inspection, fit, exam_passed, version
         )
-        # The extended interval is for a holder without violations or penalties (Order 30 Art. 23).
-        compliant = long_compliant and violations == 0 and not serious_violation and not penalised
+        # The extended interval is for continuous compliant work (Order 30 Art. 23): no violation or penalty now,
+        # and none found, nor a failed review, at an earlier review.
+        blemished = certificate.reviews.filter(
+            Q(violations__gt=0) | Q(serious_violation=True) | Q(penalised=True) | Q(outcome=ReviewOutcome.FAILED)
+        ).exists()
+        compliant = long_compliant and violations == 0 and not serious_violation and not penalised and not blemished
         before = _state(certificate)
         review = CertificateReview(
             certificate=certificate,

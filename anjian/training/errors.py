@@ -76,4 +76,8 @@ MESSAGES = {
     "review_training_missing": _("Less than 8 hours of review training."),
     "review_exam_failed": _("Failed the review exam."),
     "trainee_unknown_line": _("Line %(line)s: no trainee in your jurisdiction has this ID number."),
+    "candidate_undecided": _(
+        "This person is admitted to another exam of this operation whose result is not decided yet: one sitting at a "
+        "time."
+    ),
 }

@@ -7,12 +7,13 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from anjian.core.audit import audit_record
 from anjian.core.context import current_ip
 from anjian.core.errors import DomainError, PermissionDenied
-from anjian.core.models import AuditAction, Organisation
+from anjian.core.models import AuditAction
 from anjian.training import rules
 from anjian.training.models import Answer, Attempt, Candidate, ExamSession, ExamToken, QuestionVersion
 from anjian.training.services import _trainer, paper_draw
@@ -73,6 +74,11 @@ def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
     problem = rules.sitting_problem([r for r in results if r != "pending"])
     if problem:
         raise DomainError(problem, field="trainee", status=409)
+    # One sitting at a time: a result still undecided (an exam to come, or one taken and not yet scored) holds the
+    # next admission back; an exam that ended without the person sitting it does not.
+    undecided = earlier.filter(result="pending").filter(Q(exam__ends_at__gt=timezone.now()) | Q(attempt__isnull=False))
+    if undecided.exists():
+        raise DomainError("candidate_undecided", field="trainee", status=409)
     code = f"{secrets.randbelow(10**8):08d}"
     ticket = f"{timezone.localtime(exam.starts_at):%Y%m%d}{exam.pk:04d}{secrets.randbelow(10**6):06d}"
     candidate = Candidate(
@@ -130,6 +136,11 @@ def candidate_for_token(key: str) -> Candidate | None:
     return token.candidate if token else None
 
 
+def token_revoke(key: str) -> None:
+    """Signing out ends the token (a page kept open or cached can no longer save or hand in with it)."""
+    ExamToken.objects.filter(key_hash=_hash(key or "")).delete()
+
+
 def attempt_start(candidate: Candidate) -> tuple[Attempt, bool]:
     """Start the theory exam, or come back to it (a lost connection, a closed browser): one attempt per
     candidate, its paper drawn once from a seed recorded with it."""
@@ -137,7 +148,7 @@ def attempt_start(candidate: Candidate) -> tuple[Attempt, bool]:
     exam = candidate.exam
     with transaction.atomic():
         locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        existing = Attempt.objects.filter(candidate=locked).first()
+        existing = Attempt.objects.select_for_update(of=("self",)).filter(candidate=locked).first()
         if existing is not None:
             close_if_over(existing, now)
             if existing.submitted_at is not None:
@@ -235,6 +246,17 @@ def close_if_over(attempt: Attempt, now) -> bool:
     return False
 
 
+def time_out(attempt: Attempt, now) -> bool:
+    """Close the attempt if its time is up, under its row lock (a hand-in at the same moment waits)."""
+    with transaction.atomic():
+        locked = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("candidate__exam__paper_rule", "candidate__trainee")
+            .get(pk=attempt.pk)
+        )
+        return close_if_over(locked, now)
+
+
 def attempt_submit(attempt: Attempt) -> Attempt:
     now = timezone.now()
     with transaction.atomic():
@@ -293,7 +315,7 @@ def practical_score(actor, candidate: Candidate, scores: dict) -> Candidate:
 
 def certificate_issue(actor, candidate: Candidate):
     """Issue the certificate of a passed exam, within the 12 months a pass is valid for (Order 30)."""
-    from anjian.training.models import Certificate
+    from anjian.training.models import Certificate, CertificateCounter
 
     organisation = _trainer(actor)
     exam = candidate.exam
@@ -312,13 +334,17 @@ def certificate_issue(actor, candidate: Candidate):
         Candidate.objects.select_for_update().get(pk=candidate.pk)
         if Certificate.objects.filter(candidate=candidate).exists():
             raise DomainError("certificate_exists", status=409)
-        # Numbers run on per province and year without gaps: the issuing organisation's row serialises them.
-        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        # Numbers run on per province and year without gaps: the prefix's counter row serialises every issuer of
+        # the province (a number already taken by a certificate recorded otherwise is stepped over).
         prefix = f"T{organisation.division_id[:2]}{today:%Y}"
+        CertificateCounter.objects.get_or_create(prefix=prefix)
+        counter = CertificateCounter.objects.select_for_update().get(prefix=prefix)
         last = Certificate.objects.filter(number__startswith=prefix).order_by("-number").first()
-        sequence = int(last.number[len(prefix) :]) if last else 0
+        sequence = max(counter.last, int(last.number[len(prefix) :]) if last else 0) + 1
+        counter.last = sequence
+        counter.save(update_fields=["last"])
         certificate = Certificate.objects.create(
-            number=f"{prefix}{sequence + 1:06d}",
+            number=f"{prefix}{sequence:06d}",
             trainee=candidate.trainee,
             candidate=candidate,
             category=rules.item_codes()[item],

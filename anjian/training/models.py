@@ -299,6 +299,14 @@ class Certificate(models.Model):
         )
 
 
+class CertificateCounter(models.Model):
+    """The last number issued under a prefix (T + province + year): its row lock serialises numbering, so numbers run
+    on without gaps or collisions whichever bureau or institution of the province issues."""
+
+    prefix = models.CharField(max_length=10, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
 class ReviewOutcome(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")

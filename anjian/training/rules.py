@@ -338,14 +338,22 @@ def review_failure(
     return None
 
 
-def review_problem(today: datetime.date, due: datetime.date, rules: TrainingRules = ORDER_3_AND_30):
-    """(code, params) when a review cannot be taken today: before its window opens, or after its due date (the
-    certificate is then void and the holder trains and sits the exam anew)."""
+def review_problem(
+    today: datetime.date,
+    due: datetime.date,
+    valid_until: datetime.date | None = None,
+    rules: TrainingRules = ORDER_3_AND_30,
+):
+    """(code, params) when a review cannot be taken today: before its window opens (60 days before the due date),
+    or after its last day: the due date, or the last day of validity when that comes first (the review at the end
+    of the sixth year renews the certificate, so it is taken while the certificate is still valid). After it, the
+    certificate is void or expired and the holder trains and sits the exam anew."""
     opens = review_window_opens(due, rules)
+    last = min(due, valid_until) if valid_until is not None else due
     if today < opens:
         return "review_not_yet", {"opens": opens.isoformat()}
-    if today > due:
-        return "review_too_late", {"due": due.isoformat()}
+    if today > last:
+        return "review_too_late", {"due": last.isoformat()}
     return None
 
 

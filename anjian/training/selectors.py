@@ -302,6 +302,7 @@ def divisions_below(person, codes: set[str], division: str = "") -> dict:
     from anjian.core.models import Division
 
     top = division or (person.organisation.division_id if person.organisation else "")
+    top = "" if top == "000000" else top  # the national bureau: the provinces
     nodes = {d.code: d for d in Division.objects.filter(code__in=codes).select_related("parent__parent__parent")}
     below = {}
     for code, node in nodes.items():
@@ -309,7 +310,8 @@ def divisions_below(person, codes: set[str], division: str = "") -> dict:
         while node is not None and node.code != top:
             chain.append(node)
             node = node.parent
-        below[code] = chain[-1] if chain else nodes[code]
+        # Outside the viewer's area (a certificate the bureau issued to someone elsewhere): under its own division.
+        below[code] = chain[-1] if chain and (node is not None or not top) else nodes[code]
     return below
 
 
@@ -324,7 +326,7 @@ def certificates_due(person, today, within: int = 90, *, division: str = "", ent
     qs = certificates_visible_to(person).filter(revoked=False, suspended=False, voided_on__isnull=True)
     qs = qs.filter(
         Q(next_review_due__gte=today, next_review_due__lte=end, valid_until__gte=today)
-        | Q(valid_until__gte=today, valid_until__lte=end)
+        | Q(valid_until__gte=today, valid_until__lte=end, next_review_due__gte=today)
     )
     if division:
         qs = qs.filter(division_code__startswith=division_prefix(division))

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anjian.core.errors import DomainError, NotFound
+from anjian.core.errors import DomainError, NotFound, message_for
 from anjian.core.forms import apply_domain_error
 from anjian.core.views import _found, form_page
 from anjian.enterprises.selectors import enterprises_visible_to
@@ -591,8 +591,6 @@ def certificate_detail(request, number):
             if review.outcome == "passed":
                 messages.success(request, _("The review has passed."))
             else:
-                from anjian.core.errors import message_for
-
                 messages.error(request, _("The review has failed: %(why)s") % {"why": message_for(review.failure)})
             return redirect("training-certificate", certificate.number)
     if posted == "reason" and reason_form.is_valid():
@@ -615,7 +613,13 @@ def certificate_detail(request, number):
         c=certificate,
         status=status,
         window_opens=rules.review_window_opens(certificate.next_review_due),
-        reviews=certificate.reviews.select_related("reviewer"),
+        reviews=[
+            (review, message_for(review.failure) if review.failure else "")
+            for review in certificate.reviews.select_related("reviewer")
+        ],
+        reason=message_for(certificate.status_reason)
+        if certificate.status_reason in rules.REVIEW_FAILURES_FINAL
+        else certificate.status_reason,
         actions=certificate.actions.select_related("actor"),
         review_form=review_form,
         reason_form=reason_form,
@@ -625,9 +629,9 @@ def certificate_detail(request, number):
     return render(request, "training/certificate_detail.html", context)
 
 
-def _item_name(code: str) -> str:
+def _item_name(code: str, english: bool | None = None) -> str:
     """The official (Chinese) name of an operation item; the English one on English pages."""
-    english = get_language() == "en"
+    english = get_language() == "en" if english is None else english
     for category in rules.catalogue()["categories"]:
         for item in category["items"]:
             if item[0] == code:
@@ -635,8 +639,8 @@ def _item_name(code: str) -> str:
     return code
 
 
-def _category_name(code: str) -> str:
-    english = get_language() == "en"
+def _category_name(code: str, english: bool | None = None) -> str:
+    english = get_language() == "en" if english is None else english
     for category in rules.catalogue()["categories"]:
         if category["code"] == code:
             return category["name_en"] if english else category["name_zh"]
@@ -650,6 +654,14 @@ def certificate_print(request, number, fmt="html"):
     language = request.GET.get("lang", "zh-hans")
     if language not in ("zh-hans", "bo"):
         raise Http404
+    status = certificate.status(timezone.localdate())
+    if status not in ("valid", "review_due"):
+        # A revoked, suspended, void or expired certificate is not printed as if it were good.
+        messages.error(
+            request,
+            _("Only a valid certificate is printed: this one is %(status)s.") % {"status": dict(STATUSES)[status]},
+        )
+        return redirect("training-certificate", certificate.number)
     photo = None
     if certificate.trainee.photo:
         import base64
@@ -659,8 +671,9 @@ def certificate_print(request, number, fmt="html"):
     context = {
         "c": certificate,
         "language": language,
-        "item_name": _item_name(certificate.operation_item),
-        "category_name": _category_name(certificate.category),
+        # The official names are Chinese on both printed versions, whatever the page's language.
+        "item_name": _item_name(certificate.operation_item, english=False),
+        "category_name": _category_name(certificate.category, english=False),
         "photo": photo,
         "id_number": selectors.shown_id_number(request.user, certificate.trainee),
         "verify_url": request.build_absolute_uri(reverse("certificate-verify")),
@@ -745,6 +758,7 @@ def exam_paper(request):
         question["n"] = n
         saved = data["answers"].get(str(question["question"]))
         chosen = set(saved["answer"]) if saved else set()
+        question["seq"] = saved["seq"] if saved else 0
         question["choices"] = [
             (i, rules.LETTERS[i], option, i in chosen) for i, option in enumerate(question["options"])
         ]
@@ -766,7 +780,8 @@ def _submit_form(request, attempt):
     try:
         with transaction.atomic():
             for n, line in enumerate(attempt.paper, start=1):
-                given = [int(v) for v in request.POST.getlist(f"q{line['question']}") if v.isdigit()]
+                given = [int(v) for v in request.POST.getlist(f"q{line['question']}") if v.isascii() and v.isdigit()]
+                given = sorted({g for g in given if g < len(line["order"])})  # a bad value is dropped, not fatal
                 if given:
                     exams.answer_save(attempt, line["question"], given, current + n)
             exams.attempt_submit(attempt)
@@ -785,8 +800,7 @@ def exam_done(request):
     attempt = getattr(candidate, "attempt", None)
     if attempt is None:
         return redirect("exam-paper")
-    with transaction.atomic():
-        exams.close_if_over(attempt, timezone.now())
+    exams.time_out(attempt, timezone.now())
     attempt.refresh_from_db()
     if attempt.submitted_at is None:
         return redirect("exam-paper")
@@ -803,5 +817,7 @@ def exam_done(request):
 
 
 def exam_sign_out(request):
-    request.session.pop(TOKEN_SESSION_KEY, None)
+    key = request.session.pop(TOKEN_SESSION_KEY, None)
+    if key:
+        exams.token_revoke(key)
     return redirect("exam-sign-in")

@@ -9,7 +9,15 @@ import pytest
 from django.utils import timezone
 
 from anjian.training import rules
-from anjian.training.models import Attendance, Certificate, Course, CourseKind, CourseSession, Trainee
+from anjian.training.models import (
+    Attendance,
+    Certificate,
+    CertificateReview,
+    Course,
+    CourseKind,
+    CourseSession,
+    Trainee,
+)
 from anjian.training.tests.test_courses import centre as centre  # noqa: F401 (the fixture)
 from anjian.training.tests.test_trainees import id_number
 
@@ -98,6 +106,31 @@ def test_a_review_at_the_sixth_year_renews_and_a_long_compliant_holder_waits_six
     due = cert.next_review_due
     assert body["next_review_due"] == rules.add_years(due, 6).isoformat()  # 12 years compliant: every 6
     assert body["valid_until"] == (rules.add_years(due, 6) - timedelta(days=1)).isoformat()  # renewed
+
+
+def test_the_sixth_year_review_on_the_last_day_of_validity(api, held):
+    w = held
+    trainee = holder(w, "次仁", "213")
+    # due tomorrow (the sixth anniversary), valid until today
+    cert = certificate(w, trainee, "T542020000009", due_in=1, issued_years_ago=6, valid_until=TODAY())
+    review_training(w, trainee, "8")
+    body = api(w.lhasa_trainer).post(f"/api/v1/certificates/{cert.number}/reviews", {}).json()
+    assert (body["outcome"], body["status"]) == ("passed", "valid")
+    assert body["valid_until"] == (rules.add_years(cert.next_review_due, 6) - timedelta(days=1)).isoformat()
+
+
+def test_the_six_year_interval_needs_a_clean_record(api, held):
+    w = held
+    trainee = holder(w, "次仁", "213")
+    first = rules.add_years(TODAY(), -13)
+    cert = certificate(w, trainee, "T542013000007", due_in=10, first_issued_on=first)
+    CertificateReview.objects.create(
+        certificate=cert, due_on=rules.add_years(cert.next_review_due, -3), reviewed_on=rules.add_years(TODAY(), -3),
+        training_hours=8, violations=1, outcome="passed", reviewer=w.lhasa_trainer, organisation=w.lhasa,
+    )  # fmt: skip
+    review_training(w, trainee, "8")
+    body = api(w.lhasa_trainer).post(f"/api/v1/certificates/{cert.number}/reviews", {"long_compliant": True}).json()
+    assert body["next_review_due"] == rules.add_years(cert.next_review_due, 3).isoformat()  # a violation 3 years ago
 
 
 def test_review_refused_outside_its_window(api, held):

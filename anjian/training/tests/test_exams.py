@@ -162,6 +162,25 @@ def test_one_retake_then_training_again(api, exam):
     assert response.status_code == 409 and response.json()["code"] == "retake_used"
 
 
+def test_one_sitting_at_a_time(api, exam):
+    w = exam
+    trainee = Candidate.objects.get(ticket=w.tickets[0]["ticket"]).trainee  # admitted, result pending
+    now = timezone.now()
+    body = {"name": "第二场", "paper_rule": w.rule["id"], "venue": "考场", "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(hours=2)).isoformat()}  # fmt: skip
+    other = api(w.lhasa_trainer).post("/api/v1/exams", body).json()
+    response = api(w.lhasa_trainer).post(f"/api/v1/exams/{other['id']}/candidates", [{"trainee": str(trainee.pk)}])
+    assert response.status_code == 409 and response.json()["code"] == "candidate_undecided"
+    # an exam that ended without the person sitting it does not hold them back
+    from anjian.training.models import ExamSession
+
+    ExamSession.objects.filter(pk=w.exam["id"]).update(
+        starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=1)
+    )
+    response = api(w.lhasa_trainer).post(f"/api/v1/exams/{other['id']}/candidates", [{"trainee": str(trainee.pk)}])
+    assert response.status_code == 201 and response.json()[0]["sitting"] == 1
+
+
 def test_practical_result_certificate_and_its_public_check(client, api, exam):
     from anjian.training.models import Certificate, ExamSession, Question
 

@@ -158,9 +158,12 @@ def test_an_exam_from_the_pages(login, bank):  # noqa: F811
     answers = {
         f"q{line['question']}": line["order"].index(versions[line["version"]].answer[0]) for line in attempt.paper
     }
+    first = attempt.paper[0]
+    answers[f"q{first['question']}"] = ["²", "9"]  # a value no option has is dropped, the rest handed in
     done = examinee.post("/exam/paper/", answers)  # without JavaScript the form hands everything in
     assert done["Location"] == "/exam/done/"
-    assert 'data-score="100.00"' in text(examinee.get("/exam/done/"))
+    score = 100 - int(first["points"])  # all right but the one sent a bad value
+    assert f'data-score="{score}.00"' in text(examinee.get("/exam/done/"))
     assert examinee.get("/exam/paper/")["Location"] == "/exam/done/"  # no second go
     # the examiner: no practical task on this exam, so the theory decides; the certificate from the page
     candidate = Candidate.objects.get(ticket=ticket)
@@ -186,13 +189,18 @@ def test_certificate_pages(login, bank):  # noqa: F811
         f"/training/certificates/{cert.number}/", {"form": "reason", "action": "suspend", "reason": ""}
     )
     assert no_reason.status_code == 200 and not Certificate.objects.get(pk=cert.pk).suspended
-    page.post(f"/training/certificates/{cert.number}/", {"form": "reason", "action": "suspend", "reason": "违章作业"})
-    assert Certificate.objects.get(pk=cert.pk).suspended
     printed = text(page.get(f"/training/certificates/{cert.number}/print/?lang=bo"))
     assert 'lang="bo"' in printed and "T542023000001" in printed and trainee.id_number in printed
+    assert "低压电工作业" in printed  # the official item name, whatever the page's language
     pdf = page.get(f"/training/certificates/{cert.number}/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert page.get(f"/training/certificates/{cert.number}/print/?lang=fr").status_code == 404
+    page.post(f"/training/certificates/{cert.number}/", {"form": "reason", "action": "suspend", "reason": "违章作业"})
+    assert Certificate.objects.get(pk=cert.pk).suspended
+    # a suspended certificate is not printed as if it were good
+    assert (
+        page.get(f"/training/certificates/{cert.number}/pdf/")["Location"] == f"/training/certificates/{cert.number}/"
+    )
     listed = text(page.get("/training/certificates/?status=suspended"))
     assert cert.number in listed
 

@@ -169,6 +169,16 @@ def test_review_window(today, expected):
     assert rules.review_problem(today, D(2026, 5, 1)) == expected
 
 
+def test_the_sixth_year_review_is_taken_while_the_certificate_is_valid():
+    # due on the sixth anniversary, valid until the day before: the review's last day is the last day of validity
+    assert rules.review_problem(D(2026, 5, 9), D(2026, 5, 10), D(2026, 5, 9)) is None
+    assert rules.review_problem(D(2026, 5, 10), D(2026, 5, 10), D(2026, 5, 9)) == (
+        "review_too_late",
+        {"due": "2026-05-09"},
+    )
+    assert rules.review_problem(D(2026, 3, 11), D(2026, 5, 10), D(2026, 5, 9)) is None  # opens 60 days before
+
+
 def test_review_renewal_every_three_years_then_renewed():
     first = D(2020, 5, 10)  # valid until 2026-05-09, first review 2023-05-10
     # the third-year review: next due at the sixth anniversary, the certificate keeps its end
