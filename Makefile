@@ -68,6 +68,7 @@ bench: $(VENV)/.installed messages
 	DATABASE_URL=$(PG_URL) $(PY) bench/hazards.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/cases.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/accidents.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/exams.py
 
 clean:
 	rm -rf $(VENV) var staticfiles locale/*/LC_MESSAGES/*.mo

@@ -618,7 +618,9 @@ def attempt_out(attempt) -> dict:
     from anjian.training.models import QuestionVersion
 
     now = timezone.now()
-    versions = QuestionVersion.objects.in_bulk([line["version"] for line in attempt.paper])
+    versions = QuestionVersion.objects.only("id", "text_zh", "text_bo", "options").in_bulk(
+        [line["version"] for line in attempt.paper]
+    )
     questions = []
     for line in attempt.paper:
         version = versions[line["version"]]
@@ -716,7 +718,13 @@ def _candidate_out(candidate, code=None) -> dict:
 
 @router.get("/exams/{exam_id}/candidates", response={200: list[CandidateOut], **ERRORS})
 def list_candidates(request, exam_id: int):
+    """The candidates and their results (attempts whose time is up are handed in first)."""
+    from django.utils import timezone
+
+    from anjian.training import exams
+
     exam = selectors.get_exam_for(request.auth, exam_id)
+    exams.close_overdue(exam, timezone.now())
     return [_candidate_out(c) for c in exam.candidates.order_by("ticket")]
 
 
@@ -733,13 +741,10 @@ def _own_attempt(request, attempt_id):
     from anjian.core.errors import NotFound
     from anjian.training.models import Attempt
 
-    attempt = (
-        Attempt.objects.select_related("candidate__exam__paper_rule", "candidate__trainee")
-        .filter(pk=attempt_id, candidate=request.auth)
-        .first()
-    )
+    attempt = next(iter(Attempt.objects.filter(pk=attempt_id, candidate=request.auth)[:1]), None)
     if attempt is None:  # unknown, or another examinee's: the same answer
         raise NotFound()
+    attempt.candidate = request.auth
     return attempt
 
 
@@ -748,30 +753,37 @@ def start_attempt(request, exam_id: int):
     """Start the exam, or come back to it after a lost connection: the same attempt, its answers kept."""
     from anjian.core.errors import NotFound
     from anjian.training import exams
+    from anjian.training.models import Candidate
 
     if request.auth.exam_id != exam_id:
         raise NotFound()
-    attempt, created = exams.attempt_start(request.auth)
-    return (201 if created else 200), attempt_out(_own_attempt(request, attempt.pk))
+    candidate = Candidate.objects.select_related("exam__paper_rule", "trainee").get(pk=request.auth.pk)
+    attempt, created = exams.attempt_start(candidate)
+    attempt.candidate = candidate
+    return (201 if created else 200), attempt_out(attempt)
 
 
 @router.get("/attempts/{attempt_id}", auth=ExamTokenAuth(), response={200: AttemptOut, **ERRORS})
 def get_attempt(request, attempt_id: UUID):
+    """The attempt by the server's clock: past its end, it is handed in as it stood."""
     from django.utils import timezone
 
     from anjian.training import exams
 
-    exams.time_out(_own_attempt(request, attempt_id), timezone.now())
-    return attempt_out(_own_attempt(request, attempt_id))
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.submitted_at is None and timezone.now() >= attempt.ends_at:
+        exams.time_out(attempt, timezone.now())
+        attempt = _own_attempt(request, attempt_id)
+    return attempt_out(attempt)
 
 
 @router.put("/attempts/{attempt_id}/answers/{question}", auth=ExamTokenAuth(), response={200: SavedAnswer, **ERRORS})
 def save_answer(request, attempt_id: UUID, question: int, payload: AnswerIn):
-    """Autosave: idempotent (the same `seq` again changes nothing), refused after the time or the submission."""
+    """Autosave: idempotent (the same `seq` again changes nothing), refused after the time or the submission. The
+    answer returned is the one kept: when it differs from the one sent, a newer save is on the server."""
     from anjian.training import exams
 
-    attempt = _own_attempt(request, attempt_id)
-    answer = exams.answer_save(attempt, question, payload.answer, payload.seq)
+    answer = exams.answer_save(request.auth.pk, attempt_id, question, payload.answer, payload.seq)
     return {"answer": answer.given, "seq": answer.seq, "saved_at": answer.saved_at}
 
 
@@ -780,8 +792,7 @@ def submit_attempt(request, attempt_id: UUID):
     """Hand in the exam: objective questions are graded at once; a second submission is refused."""
     from anjian.training import exams
 
-    attempt = _own_attempt(request, attempt_id)
-    exams.attempt_submit(attempt)
+    exams.attempt_submit(_own_attempt(request, attempt_id))
     return attempt_out(_own_attempt(request, attempt_id))
 
 

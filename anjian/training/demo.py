@@ -697,7 +697,7 @@ class _Demo:
                 else:
                     given = [self.slips.choice(others)] if line["kind"] != "multiple" else [*right, others[0]]
             seq += 1
-            exams.answer_save(attempt, line["question"], sorted(given), seq)
+            exams.answer_save(attempt.candidate_id, attempt.pk, line["question"], sorted(given), seq)
 
     def _sheet(self, total: int) -> dict:
         """Scores on the practical sheet adding up to `total`, in half points, spread by each criterion's weight."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from anjian.core.audit import audit_record
 from anjian.core.context import current_ip
-from anjian.core.errors import DomainError, PermissionDenied
+from anjian.core.errors import DomainError, NotFound, PermissionDenied
 from anjian.core.models import AuditAction
 from anjian.training import rules
 from anjian.training.models import Answer, Attempt, Candidate, ExamSession, ExamToken, QuestionVersion
@@ -80,29 +80,36 @@ def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
     if undecided.exists():
         raise DomainError("candidate_undecided", field="trainee", status=409)
     code = f"{secrets.randbelow(10**8):08d}"
-    ticket = f"{timezone.localtime(exam.starts_at):%Y%m%d}{exam.pk:04d}{secrets.randbelow(10**6):06d}"
-    candidate = Candidate(
-        exam=exam,
-        trainee=trainee,
-        ticket=ticket,
-        code_hash=_hash(code),
-        sitting=1 + sum(1 for r in results if r == "fail"),
-    )
-    try:
-        with transaction.atomic():
-            candidate.save()
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                instance=candidate,
-                object_repr=f"{exam.name} · {trainee.name}",
-                after={"exam": exam.pk, "trainee": str(trainee.pk), "ticket": ticket, "sitting": candidate.sitting},
-                ip=current_ip(),
-                division_code=trainee.division_code,
-                organisation_id=organisation.pk,
-            )
-    except IntegrityError:
-        raise DomainError("candidate_exists", field="trainee", status=409) from None
+    day = f"{timezone.localtime(exam.starts_at):%Y%m%d}"
+    for _try in range(10):
+        # The exam's day and number, then 6 random digits: a ticket already drawn is drawn again.
+        ticket = f"{day}{exam.pk:04d}{secrets.randbelow(10**6):06d}"
+        candidate = Candidate(
+            exam=exam,
+            trainee=trainee,
+            ticket=ticket,
+            code_hash=_hash(code),
+            sitting=1 + sum(1 for r in results if r == "fail"),
+        )
+        try:
+            with transaction.atomic():
+                candidate.save()
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.CREATE,
+                    instance=candidate,
+                    object_repr=f"{exam.name} · {trainee.name}",
+                    after={"exam": exam.pk, "trainee": str(trainee.pk), "ticket": ticket, "sitting": candidate.sitting},
+                    ip=current_ip(),
+                    division_code=trainee.division_code,
+                    organisation_id=organisation.pk,
+                )
+            break
+        except IntegrityError:
+            if Candidate.objects.filter(exam=exam, trainee=trainee).exists():
+                raise DomainError("candidate_exists", field="trainee", status=409) from None
+    else:
+        raise DomainError("candidate_exists", field="trainee", status=409)
     return candidate, code
 
 
@@ -128,11 +135,13 @@ def token_issue(ticket: str, code: str) -> tuple[ExamToken, str]:
 
 
 def candidate_for_token(key: str) -> Candidate | None:
+    """The candidate of an unexpired token (only the candidate row: autosave needs no more)."""
     token = (
-        ExamToken.objects.select_related("candidate__exam__paper_rule", "candidate__trainee")
+        ExamToken.objects.select_related("candidate")
         .filter(key_hash=_hash(key or ""), expires_at__gt=timezone.now())
-        .first()
+        .only("candidate")[:1]
     )
+    token = next(iter(token), None)
     return token.candidate if token else None
 
 
@@ -150,29 +159,37 @@ def attempt_start(candidate: Candidate) -> tuple[Attempt, bool]:
         locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
         existing = Attempt.objects.select_for_update(of=("self",)).filter(candidate=locked).first()
         if existing is not None:
-            close_if_over(existing, now)
-            if existing.submitted_at is not None:
-                raise DomainError("attempt_finished", status=409)
-            return existing, False
-        if now < exam.starts_at:
-            raise DomainError("exam_not_open", status=409, at=timezone.localtime(exam.starts_at).strftime("%H:%M"))
-        if now >= exam.ends_at:
-            raise DomainError("exam_closed", status=409)
-        seed = secrets.token_hex(16)
-        paper = [{**line, "points": str(line["points"])} for line in paper_draw(exam.paper_rule, seed)]
-        ends = min(rules.attempt_ends(now, exam.paper_rule.duration_minutes), exam.ends_at)
-        attempt = Attempt.objects.create(candidate=locked, seed=seed, paper=paper, started_at=now, ends_at=ends)
-        audit_record(
-            actor=f"examinee {locked.ticket}",
-            action=AuditAction.CREATE,
-            instance=attempt,
-            object_repr=f"{exam.name} · {locked.ticket}",
-            after={"seed": seed, "versions": [line["version"] for line in paper], "ends_at": ends},
-            ip=current_ip(),
-            division_code=locked.trainee.division_code,
-            organisation_id=exam.organisation_id,
-        )
+            close_if_over(existing, now)  # a time-out is kept: the refusal comes after the commit
+        else:
+            attempt = _attempt_create(locked, exam, now)
+    if existing is not None:
+        if existing.submitted_at is not None:
+            raise DomainError("attempt_finished", status=409)
+        return existing, False
     return attempt, True
+
+
+def _attempt_create(locked: Candidate, exam: ExamSession, now) -> Attempt:
+    """Draw the candidate's paper from a fresh seed and start its clock (under the candidate's row lock)."""
+    if now < exam.starts_at:
+        raise DomainError("exam_not_open", status=409, at=timezone.localtime(exam.starts_at).strftime("%H:%M"))
+    if now >= exam.ends_at:
+        raise DomainError("exam_closed", status=409)
+    seed = secrets.token_hex(16)
+    paper = [{**line, "points": str(line["points"])} for line in paper_draw(exam.paper_rule, seed)]
+    ends = min(rules.attempt_ends(now, exam.paper_rule.duration_minutes), exam.ends_at)
+    attempt = Attempt.objects.create(candidate=locked, seed=seed, paper=paper, started_at=now, ends_at=ends)
+    audit_record(
+        actor=f"examinee {locked.ticket}",
+        action=AuditAction.CREATE,
+        instance=attempt,
+        object_repr=f"{exam.name} · {locked.ticket}",
+        after={"seed": seed, "versions": [line["version"] for line in paper], "ends_at": ends},
+        ip=current_ip(),
+        division_code=locked.trainee.division_code,
+        organisation_id=exam.organisation_id,
+    )
+    return attempt
 
 
 def _line(attempt: Attempt, question: int) -> dict:
@@ -182,45 +199,77 @@ def _line(attempt: Attempt, question: int) -> dict:
     raise DomainError("question_not_on_paper", field="question", status=404)
 
 
-def answer_save(attempt: Attempt, question: int, given: list[int], seq: int) -> Answer:
-    """Autosave one answer. A retry carries the same `seq` and changes nothing; an older `seq` never
-    overwrites a newer one; after the time or the submission nothing is accepted."""
+def answer_save(candidate_id: int, attempt_id, question: int, given: list[int], seq: int) -> Answer:
+    """Autosave one answer to the candidate's own attempt. A retry carries the same `seq` and changes nothing; an
+    older `seq` never overwrites a newer one (the answer kept is returned, so the examinee's page can show it);
+    after the time or the submission nothing is accepted."""
     now = timezone.now()
-    line = _line(attempt, question)
-    if any(not 0 <= g < max(len(line["order"]), 1) for g in given) or len(set(given)) != len(given):
-        raise DomainError("answer_invalid", field="answer")
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if close_if_over(locked, now) or locked.submitted_at is not None:
-            raise DomainError("attempt_closed", status=409)
-        answer = Answer.objects.filter(attempt=locked, question=question).first()
-        if answer is not None and answer.seq >= seq:
-            return answer  # a retry, or an older save arriving late
-        if answer is None:
-            answer = Answer(attempt=locked, question=question)
-        answer.given, answer.seq, answer.saved_at = sorted(given), seq, now
-        answer.save()
-    return answer
+        # One locked read: the hand-in and the time-out take the same lock, so nothing slips in after them.
+        locked = (
+            Attempt.objects.select_for_update()
+            .only("id", "candidate_id", "paper", "ends_at", "submitted_at")
+            .filter(pk=attempt_id, candidate_id=candidate_id)[:1]
+        )
+        locked = next(iter(locked), None)
+        if locked is None:  # unknown, or another examinee's: the same answer
+            raise NotFound()
+        over = locked.submitted_at is None and now >= locked.ends_at
+        if not over and locked.submitted_at is None:
+            line = _line(locked, question)
+            if any(not 0 <= g < max(len(line["order"]), 1) for g in given) or len(set(given)) != len(given):
+                raise DomainError("answer_invalid", field="answer")
+            answer = next(iter(Answer.objects.filter(attempt_id=locked.pk, question=question)[:1]), None)
+            if answer is not None and answer.seq >= seq:
+                return answer  # a retry, or an older save arriving late
+            if answer is None:
+                answer = Answer(attempt_id=locked.pk, question=question)
+            answer.given, answer.seq, answer.saved_at = sorted(given), seq, now
+            answer.save()
+            return answer
+    if over:
+        time_out(locked, now)  # the attempt is handed in as it stood at its end, then the answer refused
+    raise DomainError("attempt_closed", status=409)
+
+
+def _versions_answers(version_ids) -> dict:
+    """The right answers of these question versions (nothing else of them is read)."""
+    return dict(QuestionVersion.objects.filter(pk__in=set(version_ids)).values_list("pk", "answer"))
+
+
+def _score(paper: list, keys: dict, given: dict) -> Decimal:
+    score = Decimal(0)
+    for line in paper:
+        shown = given.get(line["question"])
+        original = [line["order"][position] for position in shown] if shown else None
+        score += rules.grade_objective(line["kind"], keys[line["version"]], original, Decimal(line["points"]))
+    return score
 
 
 def grade(attempt: Attempt) -> Decimal:
     """The objective score: each question's points when its answer is right (positions map back through the
     order the examinee saw), against the version drawn."""
-    versions = QuestionVersion.objects.in_bulk([line["version"] for line in attempt.paper])
-    given = dict(attempt.answers.values_list("question", "given"))
-    score = Decimal(0)
-    for line in attempt.paper:
-        version = versions[line["version"]]
-        shown = given.get(line["question"])
-        original = [line["order"][position] for position in shown] if shown else None
-        score += rules.grade_objective(line["kind"], version.answer, original, Decimal(line["points"]))
-    return score
+    keys = _versions_answers(line["version"] for line in attempt.paper)
+    return _score(attempt.paper, keys, dict(attempt.answers.values_list("question", "given")))
 
 
-def _finish(attempt: Attempt, at, timed_out: bool) -> None:
+def grade_many(attempt_ids: list) -> dict:
+    """The objective scores of many attempts at once (an exam's abandoned attempts closed together): their papers,
+    the versions' answers (each read once) and all their answers in three queries."""
+    papers = dict(Attempt.objects.filter(pk__in=attempt_ids).values_list("pk", "paper"))
+    keys = _versions_answers(line["version"] for paper in papers.values() for line in paper)
+    given: dict = {pk: {} for pk in papers}
+    for attempt_id, question, answer in Answer.objects.filter(attempt_id__in=attempt_ids).values_list(
+        "attempt_id", "question", "given"
+    ):
+        given[attempt_id][question] = answer
+    return {pk: _score(paper, keys, given[pk]) for pk, paper in papers.items()}
+
+
+def _finish(attempt: Attempt, at, timed_out: bool, score: Decimal | None = None) -> None:
     attempt.submitted_at = at
     attempt.timed_out = timed_out
-    attempt.score = grade(attempt)
+    attempt.score = grade(attempt) if score is None else score
     attempt.save(update_fields=["submitted_at", "timed_out", "score"])
     candidate = attempt.candidate
     candidate.theory_score = attempt.score
@@ -246,6 +295,21 @@ def close_if_over(attempt: Attempt, now) -> bool:
     return False
 
 
+def close_overdue(exam: ExamSession, now) -> int:
+    """Hand in, as they stood at their end, the attempts of this exam whose time is up and whose examinees never
+    came back (graded together); their results are then decided like the others'."""
+    with transaction.atomic():
+        overdue = list(
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("candidate__exam", "candidate__trainee")
+            .filter(candidate__exam=exam, submitted_at__isnull=True, ends_at__lte=now)
+        )
+        scores = grade_many([a.pk for a in overdue])
+        for attempt in overdue:
+            _finish(attempt, attempt.ends_at, timed_out=True, score=scores[attempt.pk])
+    return len(overdue)
+
+
 def time_out(attempt: Attempt, now) -> bool:
     """Close the attempt if its time is up, under its row lock (a hand-in at the same moment waits)."""
     with transaction.atomic():
@@ -265,11 +329,14 @@ def attempt_submit(attempt: Attempt) -> Attempt:
             .select_related("candidate__exam__paper_rule", "candidate__trainee")
             .get(pk=attempt.pk)
         )
-        if close_if_over(locked, now):
-            raise DomainError("attempt_closed", status=409)
-        if locked.submitted_at is not None:
-            raise DomainError("attempt_already_submitted", status=409)
-        _finish(locked, now, timed_out=False)
+        closed = close_if_over(locked, now)  # a time-out is kept: the refusal comes after the commit
+        already = not closed and locked.submitted_at is not None
+        if not closed and not already:
+            _finish(locked, now, timed_out=False)
+    if closed:
+        raise DomainError("attempt_closed", status=409)
+    if already:
+        raise DomainError("attempt_already_submitted", status=409)
     return locked
 
 

@@ -428,13 +428,17 @@ def questions_import(actor, rows: list[dict], *, preview: bool) -> dict:
 # --- paper rules -----------------------------------------------------------------------------------------------------
 
 
-def _pool(organisation_division: str, operation_item: str, line: dict):
-    """The active questions a paper line draws from: the keeper's bank and those of the bureaus above it."""
+def _bank_codes(organisation_division: str) -> list[str]:
+    """The divisions whose banks a keeper draws from: its own and those of the bureaus above it."""
     from anjian.core.models import Division
     from anjian.core.selectors import ancestry
 
-    division = Division.objects.filter(code=organisation_division).first()
-    codes = [code for code, _level in ancestry(division)] if division else []
+    division = Division.objects.select_related("parent__parent__parent").filter(code=organisation_division).first()
+    return [code for code, _level in ancestry(division)] if division else []
+
+
+def _pool(codes: list[str], operation_item: str, line: dict):
+    """The active questions a paper line draws from, in the banks of `codes` (_bank_codes)."""
     qs = Question.objects.filter(active=True, kind=line["kind"], division_code__in=codes)
     if operation_item:
         qs = qs.filter(operation_item=operation_item)
@@ -473,6 +477,7 @@ def paper_rule_create(
     if problem:
         raise DomainError(problem, field="items")
     stored = []
+    codes = _bank_codes(organisation.division_id)
     for index, line in enumerate(lines, start=1):
         entry = {
             "kind": line.kind,
@@ -481,7 +486,7 @@ def paper_rule_create(
             "knowledge_point": line.knowledge_point,
             "difficulty": line.difficulty,
         }
-        available = _pool(organisation.division_id, operation_item, entry).count()
+        available = _pool(codes, operation_item, entry).count()
         if available < line.count:
             raise DomainError(
                 "paper_pool_too_small", field=f"items.{index}", line=index, count=line.count, available=available
@@ -515,17 +520,18 @@ def paper_draw(rule: PaperRule, seed: str) -> list[dict]:
     """The paper a seed gives under a rule: each question's current version, its option order and its points.
 
     The same seed and bank give the same paper; an exam records the seed and the versions it drew."""
-    lines = [
-        list(_pool(rule.division_code, rule.operation_item, line).values_list("pk", flat=True)) for line in rule.items
-    ]
+    from django.db.models import F
+
+    codes = _bank_codes(rule.division_code)
+    lines = [list(_pool(codes, rule.operation_item, line).values_list("pk", flat=True)) for line in rule.items]
+    # Each question's current version: its id, kind and how many options (nothing else is read).
     current = {
-        v.question_id: v
-        for v in QuestionVersion.objects.filter(question_id__in={pk for pool in lines for pk in pool}).select_related(
-            "question"
-        )
-        if v.number == v.question.version
+        question: (version, kind, len(options))
+        for version, question, kind, options in QuestionVersion.objects.filter(
+            question_id__in={pk for pool in lines for pk in pool}, number=F("question__version")
+        ).values_list("pk", "question_id", "question__kind", "options")
     }
-    pools = [[(pk, len(current[pk].options)) for pk in pool if pk in current] for pool in lines]
+    pools = [[(pk, current[pk][2]) for pk in pool if pk in current] for pool in lines]
     counts = [line["count"] for line in rule.items]
     try:
         drawn = rules.draw_paper(seed, pools, counts)
@@ -539,8 +545,8 @@ def paper_draw(rule: PaperRule, seed: str) -> list[dict]:
     return [
         {
             "question": pk,
-            "version": current[pk].pk,
-            "kind": current[pk].question.kind,
+            "version": current[pk][0],
+            "kind": current[pk][1],
             "order": order,
             "points": Decimal(rule.items[line]["points"]),
         }

@@ -452,6 +452,7 @@ def exam_detail(request, exam_id):
         except DomainError as error:
             apply_domain_error(admit_form, error)
             admitted = []
+    exams.close_overdue(exam, timezone.now())  # attempts abandoned past their end are handed in as they stood
     candidates = list(exam.candidates.select_related("trainee", "attempt").order_by("ticket"))
     certificates = {c.candidate_id: c for c in Certificate.objects.filter(candidate__exam=exam)}
     for candidate in candidates:
@@ -783,7 +784,7 @@ def _submit_form(request, attempt):
                 given = [int(v) for v in request.POST.getlist(f"q{line['question']}") if v.isascii() and v.isdigit()]
                 given = sorted({g for g in given if g < len(line["order"])})  # a bad value is dropped, not fatal
                 if given:
-                    exams.answer_save(attempt, line["question"], given, current + n)
+                    exams.answer_save(attempt.candidate_id, attempt.pk, line["question"], given, current + n)
             exams.attempt_submit(attempt)
     except DomainError as error:
         if error.code not in ("attempt_closed", "attempt_already_submitted"):

@@ -116,6 +116,12 @@ def test_time_out_on_the_servers_clock(client, exam):
     question = list(right)[6]
     refused = me.put(f"/api/v1/attempts/{attempt['id']}/answers/{question}", {"answer": [0], "seq": 50})
     assert refused.status_code == 409 and refused.json()["code"] == "attempt_closed"
+    # the late save handed the attempt in as it stood at its end, kept although the save was refused
+    closed = Attempt.objects.select_related("candidate").get(pk=attempt["id"])
+    assert closed.timed_out and closed.submitted_at == closed.ends_at
+    assert closed.candidate.theory_score == closed.score is not None
+    late = me.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    assert late.status_code == 409 and late.json()["code"] == "attempt_already_submitted"
     view = me.get(f"/api/v1/attempts/{attempt['id']}").json()
     assert view["status"] == "submitted" and view["timed_out"] is True
     points = {line["question"]: float(line["points"]) for line in Attempt.objects.get(pk=attempt["id"]).paper}
@@ -241,3 +247,42 @@ def test_an_exam_time_without_offset_is_refused(api, exam):
         "starts_at",
         "time_needs_offset",
     )
+
+
+def test_a_late_hand_in_is_kept_as_timed_out(client, exam):
+    me = examinee(client, exam.tickets[0])
+    attempt = me.post(f"/api/v1/exams/{exam.exam['id']}/attempts").json()
+    Attempt.objects.filter(pk=attempt["id"]).update(ends_at=timezone.now() - timedelta(seconds=1))
+    late = me.post(f"/api/v1/attempts/{attempt['id']}/submit")
+    assert late.status_code == 409 and late.json()["code"] == "attempt_closed"
+    closed = Attempt.objects.get(pk=attempt["id"])
+    assert closed.timed_out and closed.score == 0
+
+
+def test_many_attempts_graded_at_once_agree_with_one_by_one(client, exam):
+    ids = []
+    for ticket in exam.tickets:
+        me = examinee(client, ticket)
+        attempt = me.post(f"/api/v1/exams/{exam.exam['id']}/attempts").json()
+        for seq, (question, positions) in enumerate(list(right_positions(attempt["id"]).items())[: 7 + 3 * len(ids)]):
+            me.put(f"/api/v1/attempts/{attempt['id']}/answers/{question}", {"answer": positions, "seq": seq + 1})
+        ids.append(attempt["id"])
+    import uuid
+
+    many = exams.grade_many([uuid.UUID(i) for i in ids])
+    one = {a.pk: exams.grade(a) for a in Attempt.objects.filter(pk__in=ids)}
+    assert many == one and len(set(many.values())) == 2  # different scores, the same either way
+
+
+def test_abandoned_attempts_are_closed_when_the_results_are_read(client, api, exam):
+    me = examinee(client, exam.tickets[0])
+    attempt = me.post(f"/api/v1/exams/{exam.exam['id']}/attempts").json()
+    question, positions = next(iter(right_positions(attempt["id"]).items()))
+    me.put(f"/api/v1/attempts/{attempt['id']}/answers/{question}", {"answer": positions, "seq": 1})
+    Attempt.objects.filter(pk=attempt["id"]).update(ends_at=timezone.now() - timedelta(minutes=1))
+    # the examinee never comes back; the trainer reads the results
+    rows = api(exam.lhasa_trainer).get(f"/api/v1/exams/{exam.exam['id']}/candidates").json()
+    row = next(r for r in rows if r["ticket"] == exam.tickets[0]["ticket"])
+    line = next(line for line in Attempt.objects.get(pk=attempt["id"]).paper if line["question"] == question)
+    assert float(row["theory_score"]) == float(line["points"])
+    assert Attempt.objects.get(pk=attempt["id"]).timed_out
