@@ -115,9 +115,25 @@ def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
 
 def token_issue(ticket: str, code: str) -> tuple[ExamToken, str]:
     """An examinee's token: the ticket and its access code. Wrong ones answer the same error."""
+    from django.conf import settings
+
     candidate = Candidate.objects.select_related("exam").filter(ticket=(ticket or "").strip()).first()
+    now = timezone.now()
+    if candidate is not None and candidate.locked_until is not None and candidate.locked_until > now:
+        until = timezone.localtime(candidate.locked_until).strftime("%H:%M")
+        raise DomainError("ticket_locked", status=403, until=until)
     if candidate is None or not secrets.compare_digest(candidate.code_hash, _hash((code or "").strip())):
+        if candidate is not None:  # counted, and kept although the sign-in is refused
+            with transaction.atomic():
+                locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+                locked.failed_logins += 1
+                if locked.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
+                    locked.locked_until = now + datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                    locked.failed_logins = 0
+                locked.save(update_fields=["failed_logins", "locked_until"])
         raise DomainError("ticket_invalid", status=401)
+    if candidate.failed_logins:
+        Candidate.objects.filter(pk=candidate.pk).update(failed_logins=0)
     key = secrets.token_urlsafe(32)
     expires = max(candidate.exam.ends_at, timezone.now()) + datetime.timedelta(hours=TOKEN_HOURS)
     with transaction.atomic():

@@ -223,6 +223,9 @@ class Candidate(models.Model):
     result = models.CharField(max_length=10, default="pending")  # pending, pass, fail
     practical_sheet = models.JSONField(default=dict, blank=True)  # {criterion key: score}
     practical_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Wrong access codes for this ticket: after LOGIN_FAILURE_LIMIT of them, it is locked a while (guessing).
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -286,3 +286,22 @@ def test_abandoned_attempts_are_closed_when_the_results_are_read(client, api, ex
     line = next(line for line in Attempt.objects.get(pk=attempt["id"]).paper if line["question"] == question)
     assert float(row["theory_score"]) == float(line["points"])
     assert Attempt.objects.get(pk=attempt["id"]).timed_out
+
+
+def test_guessing_access_codes_locks_the_ticket(client, exam, settings):
+    ticket = exam.tickets[0]
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        wrong = client.post("/api/v1/exam-tokens", {"ticket": ticket["ticket"], "code": "00000000"},
+                            content_type="application/json")  # fmt: skip
+        assert wrong.status_code == 401 and wrong.json()["code"] == "ticket_invalid"
+    # now even the right code waits
+    right = client.post("/api/v1/exam-tokens", {"ticket": ticket["ticket"], "code": ticket["code"]},
+                        content_type="application/json")  # fmt: skip
+    assert right.status_code == 403 and right.json()["code"] == "ticket_locked"
+    other = client.post("/api/v1/exam-tokens", {"ticket": exam.tickets[1]["ticket"], "code": exam.tickets[1]["code"]},
+                        content_type="application/json")  # fmt: skip
+    assert other.status_code == 201  # another examinee is not held back
+    Candidate.objects.filter(ticket=ticket["ticket"]).update(locked_until=timezone.now() - timedelta(seconds=1))
+    again = client.post("/api/v1/exam-tokens", {"ticket": ticket["ticket"], "code": ticket["code"]},
+                        content_type="application/json")  # fmt: skip
+    assert again.status_code == 201
