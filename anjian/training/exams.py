@@ -7,7 +7,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Aggregate, F, Func, JSONField, Q
 from django.utils import timezone
 
 from anjian.core.audit import audit_record
@@ -269,16 +269,39 @@ def grade(attempt: Attempt) -> Decimal:
     return _score(attempt.paper, keys, dict(attempt.answers.values_list("question", "given")))
 
 
+class _AnswersOf(Aggregate):
+    """An attempt's answers as one JSON object {question: given}: one row (and one decoding) per attempt instead of
+    one per answer."""
+
+    function = "JSON_GROUP_OBJECT"  # SQLite
+    output_field = JSONField()
+
+    def __init__(self, **extra):
+        super().__init__(F("question"), Func(F("given"), function="JSON"), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        clone = self.copy()  # jsonb needs no JSON(): the column itself
+        expressions = clone.get_source_expressions()  # question, JSON(given), then the aggregate's filter
+        expressions[1] = expressions[1].get_source_expressions()[0]
+        clone.set_source_expressions(expressions)
+        return clone.as_sql(compiler, connection, function="JSONB_OBJECT_AGG", **extra)
+
+
 def grade_many(attempt_ids: list) -> dict:
     """The objective scores of many attempts at once (an exam's abandoned attempts closed together): their papers,
-    the versions' answers (each read once) and all their answers in three queries."""
+    the versions' answers (each read once) and their answers, one object per attempt, in three queries."""
     papers = dict(Attempt.objects.filter(pk__in=attempt_ids).values_list("pk", "paper"))
     keys = _versions_answers(line["version"] for paper in papers.values() for line in paper)
     given: dict = {pk: {} for pk in papers}
-    for attempt_id, question, answer in Answer.objects.filter(attempt_id__in=attempt_ids).values_list(
-        "attempt_id", "question", "given"
-    ):
-        given[attempt_id][question] = answer
+    rows = (
+        Answer.objects.filter(attempt_id__in=attempt_ids)
+        .order_by()
+        .values("attempt_id")
+        .annotate(answers=_AnswersOf())
+        .values_list("attempt_id", "answers")
+    )
+    for attempt_id, answers in rows:
+        given[attempt_id] = {int(question): answer for question, answer in answers.items()}
     return {pk: _score(paper, keys, given[pk]) for pk, paper in papers.items()}
 
 
