@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.indicators",
     "anjian.training",
+    "anjian.emergency",
 ]
 
 MIDDLEWARE = [
