@@ -728,6 +728,25 @@ def list_candidates(request, exam_id: int):
     return [_candidate_out(c) for c in exam.candidates.order_by("ticket")]
 
 
+class NewCodeOut(Schema):
+    ticket: str
+    code: str = Field(description="the new access code, shown only in this answer")
+
+
+@router.post("/exams/{exam_id}/candidates/{candidate_id}/code", response={200: NewCodeOut, **ERRORS})
+def new_access_code(request, exam_id: int, candidate_id: int):
+    """A new access code for an examinee (a lost slip, a ticket locked after wrong codes): the old code and its
+    tokens end and the lock is lifted."""
+    from anjian.core.errors import NotFound
+    from anjian.training import exams
+
+    exam = selectors.get_exam_for(request.auth, exam_id)
+    candidate = exam.candidates.select_related("exam", "trainee").filter(pk=candidate_id).first()
+    if candidate is None:
+        raise NotFound()
+    return {"ticket": candidate.ticket, "code": exams.candidate_new_code(request.auth, candidate)}
+
+
 @router.post("/exam-tokens", auth=None, response={201: TokenOut, **ERRORS})
 def issue_exam_token(request, payload: TokenIn):
     """An examinee signs in with the admission ticket and access code; the token opens their own exam only."""

@@ -80,5 +80,5 @@ MESSAGES = {
         "This person is admitted to another exam of this operation whose result is not decided yet: one sitting at a "
         "time."
     ),
-    "ticket_locked": _("Too many wrong access codes for this ticket: try again after %(until)s, or ask the proctor."),
+    "ticket_unavailable": _("No free admission ticket number could be drawn: try again."),
 }

@@ -109,7 +109,7 @@ def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
             if Candidate.objects.filter(exam=exam, trainee=trainee).exists():
                 raise DomainError("candidate_exists", field="trainee", status=409) from None
     else:
-        raise DomainError("candidate_exists", field="trainee", status=409)
+        raise DomainError("ticket_unavailable", status=503)
     return candidate, code
 
 
@@ -117,23 +117,31 @@ def token_issue(ticket: str, code: str) -> tuple[ExamToken, str]:
     """An examinee's token: the ticket and its access code. Wrong ones answer the same error."""
     from django.conf import settings
 
-    candidate = Candidate.objects.select_related("exam").filter(ticket=(ticket or "").strip()).first()
     now = timezone.now()
-    if candidate is not None and candidate.locked_until is not None and candidate.locked_until > now:
-        until = timezone.localtime(candidate.locked_until).strftime("%H:%M")
-        raise DomainError("ticket_locked", status=403, until=until)
-    if candidate is None or not secrets.compare_digest(candidate.code_hash, _hash((code or "").strip())):
-        if candidate is not None:  # counted, and kept although the sign-in is refused
-            with transaction.atomic():
-                locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-                locked.failed_logins += 1
-                if locked.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
-                    locked.locked_until = now + datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-                    locked.failed_logins = 0
-                locked.save(update_fields=["failed_logins", "locked_until"])
+    with transaction.atomic():
+        # Checked, compared and counted under the candidate's row lock: guesses sent at once are counted one by one.
+        candidate = (
+            Candidate.objects.select_for_update(of=("self",))
+            .select_related("exam")
+            .filter(ticket=(ticket or "").strip())
+            .first()
+        )
+        locked = candidate is not None and candidate.locked_until is not None and candidate.locked_until > now
+        right = candidate is not None and secrets.compare_digest(candidate.code_hash, _hash((code or "").strip()))
+        if candidate is not None and (locked or not right):
+            if not locked:
+                candidate.failed_logins += 1
+                if candidate.failed_logins >= settings.LOGIN_FAILURE_LIMIT:
+                    candidate.locked_until = now + datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                    candidate.failed_logins = 0
+                candidate.save(update_fields=["failed_logins", "locked_until"])
+        elif candidate is not None and candidate.failed_logins:
+            candidate.failed_logins = 0
+            candidate.save(update_fields=["failed_logins"])
+    if candidate is None or locked or not right:
+        # One answer for an unknown ticket, a wrong code and a ticket locked after guessing (the proctor can give a
+        # new code, which lifts the lock).
         raise DomainError("ticket_invalid", status=401)
-    if candidate.failed_logins:
-        Candidate.objects.filter(pk=candidate.pk).update(failed_logins=0)
     key = secrets.token_urlsafe(32)
     expires = max(candidate.exam.ends_at, timezone.now()) + datetime.timedelta(hours=TOKEN_HOURS)
     with transaction.atomic():
@@ -148,6 +156,31 @@ def token_issue(ticket: str, code: str) -> tuple[ExamToken, str]:
             organisation_id=candidate.exam.organisation_id,
         )
     return token, key
+
+
+def candidate_new_code(actor, candidate: Candidate) -> str:
+    """A new access code for an examinee (a lost slip, a ticket locked after guessing): the old code and every token
+    end, the lock is lifted. Answers the code, shown once."""
+    organisation = _trainer(actor)
+    if candidate.exam.organisation_id != organisation.pk:
+        raise PermissionDenied()
+    code = f"{secrets.randbelow(10**8):08d}"
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        locked.code_hash, locked.failed_logins, locked.locked_until = _hash(code), 0, None
+        locked.save(update_fields=["code_hash", "failed_logins", "locked_until"])
+        ExamToken.objects.filter(candidate=locked).delete()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=locked,
+            object_repr=f"{candidate.exam.name} · {candidate.ticket}",
+            after={"access_code": "renewed"},
+            ip=current_ip(),
+            division_code=candidate.trainee.division_code,
+            organisation_id=organisation.pk,
+        )
+    return code
 
 
 def candidate_for_token(key: str) -> Candidate | None:
@@ -334,40 +367,58 @@ def close_if_over(attempt: Attempt, now) -> bool:
     return False
 
 
+# Lock order, everywhere: the candidate row, then the attempt row, then the audit head (so two requests never wait
+# on each other in a circle); the result is worked out from the candidate row read under its lock.
+
+
+def _lock_for_closing(attempt_pk):
+    """(candidate, attempt) of one attempt, both locked, in the lock order."""
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("exam__paper_rule", "trainee")
+        .get(attempt__pk=attempt_pk)
+    )
+    locked = Attempt.objects.select_for_update().get(pk=attempt_pk)
+    locked.candidate = candidate
+    return locked
+
+
 def close_overdue(exam: ExamSession, now) -> int:
     """Hand in, as they stood at their end, the attempts of this exam whose time is up and whose examinees never
-    came back (graded together); their results are then decided like the others'."""
+    came back (graded together); their results are then decided like the others'. Candidates another request is
+    busy with are left to it."""
+    overdue = Candidate.objects.filter(exam=exam, attempt__submitted_at__isnull=True, attempt__ends_at__lte=now)
+    if not overdue.exists():  # nothing to do: no write transaction on a plain read of the results
+        return 0
     with transaction.atomic():
-        overdue = list(
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("candidate__exam", "candidate__trainee")
-            .filter(candidate__exam=exam, submitted_at__isnull=True, ends_at__lte=now)
+        candidates = {
+            c.pk: c
+            for c in overdue.select_for_update(of=("self",), skip_locked=True)
+            .select_related("exam", "trainee")
+            .order_by("pk")
+        }
+        attempts = list(
+            Attempt.objects.select_for_update()
+            .filter(candidate_id__in=candidates, submitted_at__isnull=True, ends_at__lte=now)
+            .order_by("candidate_id")
         )
-        scores = grade_many([a.pk for a in overdue])
-        for attempt in overdue:
+        scores = grade_many([a.pk for a in attempts])
+        for attempt in attempts:
+            attempt.candidate = candidates[attempt.candidate_id]
             _finish(attempt, attempt.ends_at, timed_out=True, score=scores[attempt.pk])
-    return len(overdue)
+    return len(attempts)
 
 
 def time_out(attempt: Attempt, now) -> bool:
-    """Close the attempt if its time is up, under its row lock (a hand-in at the same moment waits)."""
+    """Close the attempt if its time is up, under the locks (a hand-in at the same moment waits)."""
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("candidate__exam__paper_rule", "candidate__trainee")
-            .get(pk=attempt.pk)
-        )
-        return close_if_over(locked, now)
+        return close_if_over(_lock_for_closing(attempt.pk), now)
 
 
 def attempt_submit(attempt: Attempt) -> Attempt:
     now = timezone.now()
     with transaction.atomic():
-        locked = (
-            Attempt.objects.select_for_update(of=("self",))
-            .select_related("candidate__exam__paper_rule", "candidate__trainee")
-            .get(pk=attempt.pk)
-        )
+        locked = _lock_for_closing(attempt.pk)
         closed = close_if_over(locked, now)  # a time-out is kept: the refusal comes after the commit
         already = not closed and locked.submitted_at is not None
         if not closed and not already:

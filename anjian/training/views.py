@@ -439,6 +439,14 @@ def exam_detail(request, exam_id):
     can_manage = _is_trainer(request.user) and exam.organisation_id == request.user.organisation_id
     admit_form = forms.AdmitForm(request.POST if request.POST.get("form") == "admit" else None)
     admitted = []
+    if request.method == "POST" and request.POST.get("form") == "new-code":
+        candidate = exam.candidates.select_related("exam", "trainee").filter(pk=request.POST.get("candidate")).first()
+        if candidate is None:
+            raise Http404
+        try:
+            admitted = [(candidate, exams.candidate_new_code(request.user, candidate))]
+        except DomainError as error:
+            messages.error(request, error.message)
     if request.method == "POST" and request.POST.get("form") == "admit" and admit_form.is_valid():
         try:
             with transaction.atomic():
@@ -691,11 +699,12 @@ def certificate_print(request, number, fmt="html"):
 
 def certificate_verify(request):
     """Public, no login: a certificate checked by its number and its holder's name (the same answer for an unknown
-    number and a wrong name)."""
-    form = forms.VerifyForm(request.GET or None)
+    number and a wrong name). Posted, so the holder's name stays out of addresses and server logs; a link may carry
+    the number (?number=...) to fill in."""
+    form = forms.VerifyForm(request.POST or None, initial={"number": request.GET.get("number", "")[:40]})
     result = None
     searched = False
-    if request.GET and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         searched = True
         certificate = exams.certificate_verify(form.cleaned_data["number"], form.cleaned_data["name"])
         if certificate is not None:
@@ -779,13 +788,14 @@ def _submit_form(request, attempt):
     """Without JavaScript: save every answer of the form (after the saved ones), then hand in."""
     current = max(attempt.answers.values_list("seq", flat=True), default=0)
     try:
-        with transaction.atomic():
-            for n, line in enumerate(attempt.paper, start=1):
-                given = [int(v) for v in request.POST.getlist(f"q{line['question']}") if v.isascii() and v.isdigit()]
-                given = sorted({g for g in given if g < len(line["order"])})  # a bad value is dropped, not fatal
-                if given:
-                    exams.answer_save(attempt.candidate_id, attempt.pk, line["question"], given, current + n)
-            exams.attempt_submit(attempt)
+        # Each answer in its own transaction, then the hand-in: when the time runs out meanwhile, the answers saved
+        # before it and the time-out are kept.
+        for n, line in enumerate(attempt.paper, start=1):
+            given = [int(v) for v in request.POST.getlist(f"q{line['question']}") if v.isascii() and v.isdigit()]
+            given = sorted({g for g in given if g < len(line["order"])})  # a bad value is dropped, not fatal
+            if given:
+                exams.answer_save(attempt.candidate_id, attempt.pk, line["question"], given, current + n)
+        exams.attempt_submit(attempt)
     except DomainError as error:
         if error.code not in ("attempt_closed", "attempt_already_submitted"):
             messages.error(request, error.message)

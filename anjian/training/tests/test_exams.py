@@ -288,20 +288,27 @@ def test_abandoned_attempts_are_closed_when_the_results_are_read(client, api, ex
     assert Attempt.objects.get(pk=attempt["id"]).timed_out
 
 
-def test_guessing_access_codes_locks_the_ticket(client, exam, settings):
+def test_guessing_access_codes_locks_the_ticket(client, api, exam, settings):
     ticket = exam.tickets[0]
+
+    def sign_in(number, code):
+        return client.post("/api/v1/exam-tokens", {"ticket": number, "code": code}, content_type="application/json")
+
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        wrong = client.post("/api/v1/exam-tokens", {"ticket": ticket["ticket"], "code": "00000000"},
-                            content_type="application/json")  # fmt: skip
+        wrong = sign_in(ticket["ticket"], "00000000")
         assert wrong.status_code == 401 and wrong.json()["code"] == "ticket_invalid"
-    # now even the right code waits
-    right = client.post("/api/v1/exam-tokens", {"ticket": ticket["ticket"], "code": ticket["code"]},
-                        content_type="application/json")  # fmt: skip
-    assert right.status_code == 403 and right.json()["code"] == "ticket_locked"
-    other = client.post("/api/v1/exam-tokens", {"ticket": exam.tickets[1]["ticket"], "code": exam.tickets[1]["code"]},
-                        content_type="application/json")  # fmt: skip
-    assert other.status_code == 201  # another examinee is not held back
-    Candidate.objects.filter(ticket=ticket["ticket"]).update(locked_until=timezone.now() - timedelta(seconds=1))
-    again = client.post("/api/v1/exam-tokens", {"ticket": ticket["ticket"], "code": ticket["code"]},
-                        content_type="application/json")  # fmt: skip
-    assert again.status_code == 201
+    # now even the right code is refused, with the answer an unknown ticket gets (nothing tells a ticket exists)
+    right = sign_in(ticket["ticket"], ticket["code"])
+    unknown = sign_in("209901010001000000", "00000000")
+    assert right.status_code == unknown.status_code == 401 and right.json() == unknown.json()
+    assert sign_in(exam.tickets[1]["ticket"], exam.tickets[1]["code"]).status_code == 201  # others are not held back
+    # the proctor gives a new code: the lock is lifted, the old code ends
+    candidate = Candidate.objects.get(ticket=ticket["ticket"])
+    renewed = api(exam.lhasa_trainer).post(f"/api/v1/exams/{exam.exam['id']}/candidates/{candidate.pk}/code")
+    assert renewed.status_code == 200
+    assert sign_in(ticket["ticket"], ticket["code"]).status_code == 401
+    assert sign_in(ticket["ticket"], renewed.json()["code"]).status_code == 201
+    assert (
+        api(exam.shigatse_trainer).post(f"/api/v1/exams/{exam.exam['id']}/candidates/{candidate.pk}/code").status_code
+        == 404
+    )

@@ -219,10 +219,11 @@ def test_due_lists_and_their_spreadsheet(login, bank):  # noqa: F811
 def test_the_public_check(client, bank):  # noqa: F811
     w = bank
     certificate(w, holder(w, "央金", "112"), "T542023000001", due_in=30)
-    ok = text(client.get("/verify/", {"number": "T542023000001", "name": "央金"}))
+    assert 'value="T542023000001"' in text(client.get("/verify/", {"number": "T542023000001"}))  # a link fills it in
+    ok = text(client.post("/verify/", {"number": "T542023000001", "name": "央金"}))
     assert 'data-valid="true"' in ok and "央*" in ok and "央金" not in ok.split('data-testid="verify-result"')[1]
-    wrong = text(client.get("/verify/", {"number": "T542023000001", "name": "卓玛"}))
-    unknown = text(client.get("/verify/", {"number": "T542023999999", "name": "央金"}))
+    wrong = text(client.post("/verify/", {"number": "T542023000001", "name": "卓玛"}))
+    unknown = text(client.post("/verify/", {"number": "T542023999999", "name": "央金"}))
     assert 'data-testid="verify-none"' in wrong and 'data-testid="verify-none"' in unknown
 
 
