@@ -194,7 +194,7 @@ def admit(world, count: int) -> tuple[list, int]:
     for n in range(count):
         trainee = services.trainee_register(
             world.trainer, name=NAMES[n % len(NAMES)] + NAMES[n // len(NAMES) % len(NAMES)],
-            id_number=id_number(LHASA_COUNTIES[n % len(LHASA_COUNTIES)], n), audience="special_operator",
+            id_number=id_number(LHASA_COUNTIES[n % len(LHASA_COUNTIES)], n), audience="special_operator", education="junior_middle",
         )  # fmt: skip
         for _ in range(10):
             try:

@@ -140,6 +140,11 @@ def id_number_birth_date(value: str) -> datetime.date:
     return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
 
 
+def id_number_is_male(value: str) -> bool:
+    """GB 11643: the 17th character (the sequence's last digit) is odd for men, even for women."""
+    return int(value[16]) % 2 == 1
+
+
 def mask_id_number(value: str) -> str:
     """Disclosure masks an individual's ID number: the first 6 and last 4 characters stay."""
     value = (value or "").strip()

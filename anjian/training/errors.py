@@ -81,4 +81,10 @@ MESSAGES = {
         "time."
     ),
     "ticket_unavailable": _("No free admission ticket number could be drawn: try again."),
+    "too_young": _("%(name)s is under 18: special operations are for people from 18 (Order 30)."),
+    "retirement_age": _("%(name)s is past retirement age: special operations end there (Order 30)."),
+    "education_insufficient": _(
+        "%(name)s lacks the schooling this operation needs (junior middle school; senior high for hazardous "
+        "chemicals; Order 30): record the person's education."
+    ),
 }

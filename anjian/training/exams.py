@@ -14,6 +14,7 @@ from anjian.core.audit import audit_record
 from anjian.core.context import current_ip
 from anjian.core.errors import DomainError, NotFound, PermissionDenied
 from anjian.core.models import AuditAction
+from anjian.core.rules import id_number_is_male
 from anjian.training import rules
 from anjian.training.models import Answer, Attempt, Candidate, ExamSession, ExamToken, QuestionVersion
 from anjian.training.services import _trainer, paper_draw
@@ -69,6 +70,19 @@ def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
     if exam.organisation_id != organisation.pk:
         raise PermissionDenied()
     item = exam.paper_rule.operation_item
+    if item:  # a special operation: Order 30 Art. 4, on the day of the exam
+        day = timezone.localdate(exam.starts_at)
+        version = rules.rules_for(day)
+        problem = rules.eligibility_problem(
+            trainee.born_on,
+            trainee.education,
+            rules.item_codes()[item],
+            day,
+            rules.retirement_age(id_number_is_male(trainee.id_number), version),
+            version,
+        )
+        if problem:
+            raise DomainError(problem, field="trainee", name=trainee.name)
     earlier = Candidate.objects.filter(trainee=trainee, exam__paper_rule__operation_item=item).exclude(exam=exam)
     results = list(earlier.order_by("created_at").values_list("result", flat=True))
     problem = rules.sitting_problem([r for r in results if r != "pending"])
@@ -264,7 +278,7 @@ def answer_save(candidate_id: int, attempt_id, question: int, given: list[int], 
         if locked is None:  # unknown, or another examinee's: the same answer
             raise NotFound()
         over = locked.submitted_at is None and now >= locked.ends_at
-        if not over and locked.submitted_at is None:
+        if rules.answer_accepted(now, locked.ends_at, locked.submitted_at is not None):
             line = _line(locked, question)
             if any(not 0 <= g < max(len(line["order"]), 1) for g in given) or len(set(given)) != len(given):
                 raise DomainError("answer_invalid", field="answer")

@@ -61,6 +61,10 @@ class TrainingRules:
     review_window_days: int = 60  # apply within this many days before the due date
     review_training_hours: int = 8
     review_violations_limit: int = 2  # two or more violations fail a review
+    # The oldest statutory retirement ages (men 63, women 58, reached under the 2024 decision on raising the
+    # retirement age): a person past them cannot still be at work; younger ones may be, whatever their year of birth.
+    retirement_age_male: int = 63
+    retirement_age_female: int = 58
 
 
 ORDER_3_AND_30 = TrainingRules(
@@ -122,6 +126,10 @@ def age_on(born: datetime.date, day: datetime.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def retirement_age(male: bool, rules: TrainingRules = ORDER_3_AND_30) -> int:
+    return rules.retirement_age_male if male else rules.retirement_age_female
+
+
 def eligibility_problem(
     born: datetime.date,
     education: str,
@@ -130,7 +138,7 @@ def eligibility_problem(
     retirement_age: int,
     rules: TrainingRules = ORDER_3_AND_30,
 ) -> str | None:
-    """Order 30 Art. 4: from 18 to retirement age, and the schooling the category needs."""
+    """Order 30 Art. 4: from 18 to retirement age, and the schooling the category needs (none recorded: not shown)."""
     age = age_on(born, on)
     if age < rules.min_age:
         return "too_young"

@@ -32,8 +32,9 @@ def exam_for(w):
         starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2),
     )  # fmt: skip
     trainee = services.trainee_register(
-        trainer, name="央金", id_number=id_number("54010219950101012"), audience="special_operator"
-    )
+        trainer, name="央金", id_number=id_number("54010219950101012"), audience="special_operator",
+        education="junior_middle",
+    )  # fmt: skip
     candidate, code = exams.candidate_admit(trainer, exam, trainee)
     return candidate, code
 

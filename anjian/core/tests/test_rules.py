@@ -44,3 +44,10 @@ def test_containment_follows_the_prefix():
     assert division_contains("000000", "110000")
     # Same digits further along do not count: 540102 is not under 540200.
     assert not division_contains("540200", "540102")
+
+
+def test_sex_from_the_id_number():
+    from anjian.core.rules import id_number_is_male
+
+    assert id_number_is_male("54010219900307123X") is True  # 17th character 3: odd
+    assert id_number_is_male("540102199003071248") is False

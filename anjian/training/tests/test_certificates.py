@@ -34,6 +34,7 @@ def holder(w, name: str, serial: str, employer=None) -> Trainee:
         name=name,
         id_number=id_number(f"54010219900101{serial}"),
         audience="special_operator",
+        education="senior_high",
         employer=employer,
     )
 

@@ -31,7 +31,8 @@ def exam(api, bank):  # noqa: F811
     w.rule = rule
     people = []
     for n, name in enumerate(("央金", "次仁")):
-        trainee = {"name": name, "id_number": id_number(f"54010219950101{n}12"), "audience": "special_operator"}
+        trainee = {"name": name, "id_number": id_number(f"54010219950101{n}12"), "audience": "special_operator",
+                   "education": "junior_middle"}  # fmt: skip
         people.append(api(w.lhasa_trainer).post("/api/v1/trainees", trainee).json())
     admitted = api(w.lhasa_trainer).post(
         f"/api/v1/exams/{w.exam['id']}/candidates", [{"trainee": p["id"]} for p in people]
@@ -312,3 +313,30 @@ def test_guessing_access_codes_locks_the_ticket(client, api, exam, settings):
         api(exam.shigatse_trainer).post(f"/api/v1/exams/{exam.exam['id']}/candidates/{candidate.pk}/code").status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("years", "serial", "education", "code"),
+    [
+        (17, "112", "junior_middle", "too_young"),
+        (30, "112", "", "education_insufficient"),  # no schooling on record
+        (30, "112", "primary", "education_insufficient"),
+        (59, "122", "junior_middle", "retirement_age"),  # a woman (even sequence digit) past 58
+        (59, "113", "junior_middle", None),  # a man (odd sequence digit) of 59 may still work
+    ],
+)
+def test_order_30_eligibility_on_admission(api, exam, years, serial, education, code):
+    from anjian.training.models import Trainee
+
+    born = timezone.localdate(timezone.now()) - timedelta(days=365 * years + 30)
+    trainee = api(exam.lhasa_trainer).post(
+        "/api/v1/trainees",
+        {"name": "洛桑", "id_number": id_number(f"540102{born:%Y%m%d}{serial}"), "audience": "special_operator",
+         "education": education},
+    ).json()  # fmt: skip
+    response = api(exam.lhasa_trainer).post(f"/api/v1/exams/{exam.exam['id']}/candidates", [{"trainee": trainee["id"]}])
+    if code is None:
+        assert response.status_code == 201, response.json()
+    else:
+        assert response.status_code == 400 and response.json()["code"] == code
+        assert "洛桑" in response.json()["message"] and not Trainee.objects.get(pk=trainee["id"]).candidacies.exists()
