@@ -81,6 +81,15 @@ class CalendarYearMissing(Exception):
         super().__init__(f"no statutory calendar for {year}")
 
 
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier); a day the month lacks becomes its last (31 August + 6 months:
+    28 or 29 February; 29 February + 12 months: 28 February). The one calendar-month step every deadline uses."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return datetime.date(year, month, min(day.day, (following - datetime.timedelta(days=1)).day))
+
+
 def is_working_day(d: datetime.date, special: Mapping[datetime.date, bool]) -> bool:
     """An adjusted working day, or a Monday to Friday that is no holiday."""
     if d in special:

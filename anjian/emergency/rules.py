@@ -11,6 +11,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from anjian.core.rules import add_months
+
 # Kinds of plan (预案).
 COMPREHENSIVE = "comprehensive"  # 综合应急预案
 SPECIAL = "special"  # 专项应急预案
@@ -47,18 +49,6 @@ def rules_for(day: datetime.date) -> EmergencyRules:
         if version.since <= day:
             found = version
     return found
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later; a day the month lacks becomes its last (31 August + 6 months: 28/29 February)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 # --- filing and evaluation -----------------------------------------------------------------------------------------

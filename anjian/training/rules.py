@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from anjian.core.rules import add_months
+
 # Who a course is for (Order 3 Arts. 9, 13; Order 30).
 PRINCIPAL = "principal"
 SAFETY_MANAGER = "safety_manager"
@@ -187,10 +189,7 @@ def exam_deadline(applied_on: datetime.date, rules: TrainingRules = ORDER_3_AND_
 
 def pass_valid_until(exam_day: datetime.date, rules: TrainingRules = ORDER_3_AND_30) -> datetime.date:
     """A pass issues the certificate within 12 months of the exam (the same day of the month, or the month's last)."""
-    months = exam_day.month - 1 + rules.pass_valid_months
-    year, month = exam_day.year + months // 12, months % 12 + 1
-    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
-    return datetime.date(year, month, min(exam_day.day, last))
+    return add_months(exam_day, rules.pass_valid_months)
 
 
 def attempt_ends(started_at: datetime.datetime, minutes: int) -> datetime.datetime:
@@ -291,10 +290,7 @@ def sheet_score(sheet: list[dict], scores: dict[str, Decimal]) -> tuple[Decimal,
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
     """The same day `years` later (29 February becomes 28 February in a common year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    return add_months(day, 12 * years)
 
 
 def certificate_valid_until(issued_on: datetime.date, rules: TrainingRules = ORDER_3_AND_30) -> datetime.date:

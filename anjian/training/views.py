@@ -156,6 +156,8 @@ def course_detail(request, course_id):
             return redirect("training-course", course.pk)
     if posted == "attendance" and attendance_form.is_valid():
         session = _found(selectors.get_session_for, request.user, request.POST.get("session"))
+        if session.course_id != course.pk:  # a session of this course only
+            raise Http404
         try:
             entries = _attendance_entries(request.user, attendance_form.cleaned_data["id_numbers"])
             services.attendance_record(request.user, session, entries)
@@ -440,7 +442,10 @@ def exam_detail(request, exam_id):
     admit_form = forms.AdmitForm(request.POST if request.POST.get("form") == "admit" else None)
     admitted = []
     if request.method == "POST" and request.POST.get("form") == "new-code":
-        candidate = exam.candidates.select_related("exam", "trainee").filter(pk=request.POST.get("candidate")).first()
+        number = request.POST.get("candidate", "")
+        candidate = None
+        if number.isascii() and number.isdigit() and len(number) < 19:
+            candidate = exam.candidates.select_related("exam", "trainee").filter(pk=int(number)).first()
         if candidate is None:
             raise Http404
         try:

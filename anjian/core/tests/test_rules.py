@@ -51,3 +51,16 @@ def test_sex_from_the_id_number():
 
     assert id_number_is_male("54010219900307123X") is True  # 17th character 3: odd
     assert id_number_is_male("540102199003071248") is False
+
+
+def test_calendar_months():
+    import datetime
+
+    from anjian.core.rules import add_months
+
+    D = datetime.date
+    assert add_months(D(2026, 8, 31), 6) == D(2027, 2, 28)
+    assert add_months(D(2027, 8, 31), 6) == D(2028, 2, 29)
+    assert add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
+    assert add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
+    assert add_months(D(2026, 1, 31), -2) == D(2025, 11, 30)

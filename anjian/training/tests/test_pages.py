@@ -146,6 +146,8 @@ def test_an_exam_from_the_pages(login, bank):  # noqa: F811
     ticket = re.search(r"<td data-ticket>([^<]+)</td>", admitted).group(1)
     code = re.search(r"<td data-code>([^<]+)</td>", admitted).group(1)
     assert code not in text(trainer.get(scheduled["Location"]))  # the code is shown once
+    for bad in ("x", "99999999999999999999", ""):  # a mangled form answers 404, not an error page
+        assert trainer.post(scheduled["Location"], {"form": "new-code", "candidate": bad}).status_code == 404
     # the examinee, no login
     examinee = Client()
     wrong = examinee.post("/exam/", {"ticket": ticket, "code": "nope"})
