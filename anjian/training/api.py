@@ -657,27 +657,12 @@ def create_exam(request, payload: ExamIn):
     from django.utils import timezone as tz
 
     from anjian.core.errors import DomainError
-    from anjian.core.models import Person
     from anjian.training import exams
 
     for name in ("starts_at", "ends_at"):
         if tz.is_naive(getattr(payload, name)):
             raise DomainError("time_needs_offset", field=name)
-    rule = selectors.get_paper_rule_for(request.auth, payload.paper_rule)
-    proctors = list(
-        Person.objects.filter(username__in=payload.proctors, organisation=request.auth.organisation, is_active=True)
-    )
-    practical = None
-    if payload.practical is not None:
-        from anjian.core.errors import DomainError
-        from anjian.training.models import QuestionVersion
-
-        question = selectors.get_question_for(request.auth, payload.practical)
-        if question.kind != "practical":
-            raise DomainError("practical_not_practical", field="practical")
-        practical = QuestionVersion.objects.get(question=question, number=question.version)
-    data = payload.dict(exclude={"paper_rule", "proctors", "practical"})
-    return 201, exams.exam_create(request.auth, paper_rule=rule, proctors=proctors, practical=practical, **data)
+    return 201, exams.exam_schedule(request.auth, **payload.dict())
 
 
 @router.get("/exams", response=list[ExamOut])

@@ -87,4 +87,5 @@ MESSAGES = {
         "%(name)s lacks the schooling this operation needs (junior middle school; senior high for hazardous "
         "chemicals; Order 30): record the person's education."
     ),
+    "proctor_unknown": _("No active person of your organisation has the username %(names)s."),
 }

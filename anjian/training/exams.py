@@ -63,6 +63,32 @@ def exam_create(
     return exam
 
 
+def exam_schedule(
+    actor, *, name: str, paper_rule: int, venue: str, starts_at, ends_at, proctors=(), practical: int | None = None
+) -> ExamSession:
+    """Schedule an exam from what a page or the API sends: the paper rule and the practical task by their ids (in the
+    actor's reach), the proctors by username (people of the actor's organisation; an unknown one is named)."""
+    from anjian.core.models import Person
+    from anjian.training import selectors
+
+    rule = selectors.get_paper_rule_for(actor, paper_rule)
+    version = None
+    if practical is not None:
+        question = selectors.get_question_for(actor, practical)
+        if question.kind != rules.PRACTICAL:
+            raise DomainError("practical_not_practical", field="practical")
+        version = QuestionVersion.objects.get(question=question, number=question.version)
+    names = sorted({n for n in proctors if n})
+    people = list(Person.objects.filter(username__in=names, organisation=actor.organisation, is_active=True))
+    unknown = sorted(set(names) - {p.username for p in people})
+    if unknown:
+        raise DomainError("proctor_unknown", field="proctors", names=", ".join(unknown))
+    return exam_create(
+        actor, name=name, paper_rule=rule, venue=venue, starts_at=starts_at, ends_at=ends_at, proctors=people,
+        practical=version,
+    )  # fmt: skip
+
+
 def candidate_admit(actor, exam: ExamSession, trainee) -> tuple[Candidate, str]:
     """Admit a trainee: the first sitting, or the one retake after a failure (then training again). Answers the
     candidate and its access code, shown once."""

@@ -413,25 +413,15 @@ def exam_list(request):
 
 
 def _exam_create(person, data):
-    from anjian.core.models import Person
-    from anjian.training.models import QuestionVersion
-
-    rule = selectors.get_paper_rule_for(person, data["paper_rule"])
-    practical = None
-    if data.get("practical"):
-        question = selectors.get_question_for(person, data["practical"])
-        practical = QuestionVersion.objects.get(question=question, number=question.version)
-    names = [n for n in (data.get("proctors") or "").replace(",", " ").split() if n]
-    proctors = list(Person.objects.filter(username__in=names, organisation=person.organisation, is_active=True))
-    return exams.exam_create(
+    return exams.exam_schedule(
         person,
         name=data["name"],
-        paper_rule=rule,
+        paper_rule=int(data["paper_rule"]),
         venue=data["venue"],
         starts_at=data["starts_at"],
         ends_at=data["ends_at"],
-        proctors=proctors,
-        practical=practical,
+        proctors=(data.get("proctors") or "").replace(",", " ").split(),
+        practical=int(data["practical"]) if data.get("practical") else None,
     )
 
 

@@ -240,6 +240,20 @@ def rules_add_years(day, years):
     return rules.add_years(day, years)
 
 
+def test_an_unknown_proctor_is_named_and_nothing_scheduled(api, exam):
+    from anjian.training.models import ExamSession
+
+    body = {"name": "第三场", "paper_rule": exam.rule["id"], "venue": "考场", "proctors": ["lhasa-trainer", "nobody"],
+            "starts_at": "2026-12-01T09:00:00+08:00", "ends_at": "2026-12-01T11:00:00+08:00"}  # fmt: skip
+    before = ExamSession.objects.count()
+    response = api(exam.lhasa_trainer).post("/api/v1/exams", body)
+    assert response.status_code == 400 and response.json()["field"] == "proctors"
+    assert "nobody" in response.json()["message"] and ExamSession.objects.count() == before
+    body["proctors"] = ["lhasa-trainer"]
+    made = api(exam.lhasa_trainer).post("/api/v1/exams", body)
+    assert made.status_code == 201 and ExamSession.objects.get(pk=made.json()["id"]).proctors.count() == 1
+
+
 def test_an_exam_time_without_offset_is_refused(api, exam):
     body = {"name": "x", "paper_rule": exam.rule["id"], "venue": "y"}
     body |= {"starts_at": "2026-12-01T09:00:00", "ends_at": "2026-12-01T11:00:00+08:00"}
