@@ -151,6 +151,18 @@ def read_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     raise ImportProblem("import_file_type")
 
 
+def check_small_upload(upload) -> None:
+    """A small spreadsheet upload (returns, questions) is refused before it is read when over IMPORT_MAX_BYTES."""
+    from django.conf import settings
+
+    from anjian.core.errors import DomainError
+
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise DomainError(
+            "request_too_large", field="file", status=413, limit=f"{settings.IMPORT_MAX_BYTES // 2**20} MiB"
+        )
+
+
 def read_upload(name: str, content: bytes) -> list[list[str]]:
     """A small spreadsheet upload (returns, questions) as rows of text cells, header first, read like the
     registry's imports: xlsx, or csv in UTF-8 or GB18030. A file that cannot be read is a DomainError."""

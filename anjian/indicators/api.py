@@ -266,12 +266,9 @@ def save_returns(request, payload: list[ReturnIn]):
 @router.post("/statistics/returns/import", response={201: list[ReturnOut], **ERRORS})
 def import_returns(request, file: UploadedFile = File(...)):
     """Import returns from xlsx or csv (UTF-8 or GB18030) with the columns of POST /statistics/returns."""
-    from django.conf import settings
+    from anjian.enterprises.importing import check_small_upload
 
-    if file.size > settings.IMPORT_MAX_BYTES:
-        raise DomainError(
-            "request_too_large", field="file", status=413, limit=f"{settings.IMPORT_MAX_BYTES // 2**20} MiB"
-        )
+    check_small_upload(file)
     rows = services.parse_returns_file(file.name or "", file.read())
     return 201, services.returns_save_many(request.auth, rows)
 

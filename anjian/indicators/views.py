@@ -284,13 +284,10 @@ def returns_page(request):
                 if chosen is form:
                     services.return_save(request.user, dict(form.cleaned_data))
                 else:
-                    from django.conf import settings
+                    from anjian.enterprises.importing import check_small_upload
 
                     file = upload.cleaned_data["file"]
-                    if file.size > settings.IMPORT_MAX_BYTES:
-                        raise DomainError(
-                            "request_too_large", field="file", limit=f"{settings.IMPORT_MAX_BYTES // 2**20} MiB"
-                        )
+                    check_small_upload(file)
                     rows = services.parse_returns_file(file.name, file.read())
                     saved = services.returns_save_many(request.user, rows)
                     messages.success(request, _("%(count)s returns imported.") % {"count": len(saved)})

@@ -415,13 +415,9 @@ class ImportOut(Schema):
 def import_questions(request, file: UploadedFile = File(...), preview: bool = Query(True)):
     """Import questions from xlsx or csv (UTF-8 or GB18030): `preview=true` (the default) checks every row and
     writes nothing; `preview=false` writes them all, or nothing when a row is wrong."""
-    from django.conf import settings
+    from anjian.enterprises.importing import check_small_upload
 
-    from anjian.core.errors import DomainError
-
-    if file.size > settings.IMPORT_MAX_BYTES:
-        limit = f"{settings.IMPORT_MAX_BYTES // 2**20} MiB"
-        raise DomainError("request_too_large", field="file", status=413, limit=limit)
+    check_small_upload(file)
     rows = services.parse_question_file(file.name or "", file.read())
     return services.questions_import(request.auth, rows, preview=preview)
 

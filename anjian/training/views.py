@@ -344,13 +344,11 @@ def question_import(request):
             messages.success(request, _("%(count)s questions have been imported.") % {"count": result["created"]})
             return redirect("training-questions")
     elif request.method == "POST" and form.is_valid():
-        from django.conf import settings
+        from anjian.enterprises.importing import check_small_upload
 
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                limit = f"{settings.IMPORT_MAX_BYTES // 2**20} MiB"
-                raise DomainError("request_too_large", field="file", limit=limit)
+            check_small_upload(upload)
             rows = services.parse_question_file(upload.name or "", upload.read())
             result = services.questions_import(request.user, rows, preview=True)
         except DomainError as error:

@@ -119,3 +119,14 @@ def test_import_with_preview_then_all_or_nothing(api, bank):
     assert Question.objects.count() == 0
     assert send(CSV, False).json()["created"] == 3
     assert sorted(Question.objects.values_list("kind", flat=True)) == ["judge", "multiple", "single"]
+
+
+def test_an_oversized_question_file_is_refused_before_it_is_read(api, login, bank, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    upload = SimpleUploadedFile("q.csv", CSV.encode("gb18030"), content_type="text/csv")
+    response = api(bank.lhasa_trainer).client_post_file("/api/v1/questions/import?preview=false", upload)
+    assert response.status_code == 413 and response.json()["code"] == "request_too_large"
+    upload = SimpleUploadedFile("q.csv", CSV.encode("gb18030"), content_type="text/csv")
+    page = login(bank.lhasa_trainer).post("/training/questions/import/", {"file": upload})
+    assert page.status_code == 200 and 'data-testid="preview-result"' not in page.content.decode()
+    assert Question.objects.count() == 0
