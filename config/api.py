@@ -20,6 +20,7 @@ from anjian.accidents.api import router as accidents_router
 from anjian.core.api import router as core_router
 from anjian.core.auth import TokenAuth
 from anjian.core.errors import MESSAGES, DomainError, FormErrors
+from anjian.emergency.api import router as emergency_router
 from anjian.enforcement.api import router as enforcement_router
 from anjian.enforcement.case_api import router as case_router
 from anjian.enterprises.api import router as enterprises_router
@@ -64,6 +65,7 @@ api.add_router("/", case_router)
 api.add_router("/", accidents_router)
 api.add_router("/", indicators_router)
 api.add_router("/", training_router)
+api.add_router("/", emergency_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("anjian.accidents.urls")),
     path("", include("anjian.indicators.urls")),
     path("", include("anjian.training.urls")),
+    path("", include("anjian.emergency.urls")),
 ]
 
 handler404 = "anjian.core.views.not_found"
