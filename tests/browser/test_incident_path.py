@@ -106,7 +106,8 @@ def test_open_an_incident_rank_help_and_dispatch(live_server, page, loaded_world
 
     row.locator("button[value=en_route]").click()
     page.wait_for_url(f"{url}/emergency/incidents/{incident.pk}/*")
-    assert page.locator(f"#dispatch tr[data-dispatch-row='team-{teams['B'].pk}']").get_attribute(
-        "data-status"
-    ) == "en_route"
+    assert (
+        page.locator(f"#dispatch tr[data-dispatch-row='team-{teams['B'].pk}']").get_attribute("data-status")
+        == "en_route"
+    )
     network.forget()
