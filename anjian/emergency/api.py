@@ -164,6 +164,23 @@ def overdue(request, division: str = Query("", max_length=6)):
     ]
 
 
+class OverdueBureauOut(Schema):
+    division: str = Field(description="the bureau's division, one level below yours")
+    name: str
+    total: int
+    filing: int
+    check: int
+    evaluation: int
+    drill: int
+
+
+@router.get("/emergency/plans/overdue/by-bureau", response=list[OverdueBureauOut])
+def overdue_by_bureau(request):
+    """The overdue obligations counted per bureau one level below yours, most first."""
+    rows = selectors.overdue_plans(request.auth, timezone.localdate())
+    return selectors.overdue_by_bureau(request.auth, rows)
+
+
 @router.get("/emergency/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS})
 def get_plan(request, plan_id: int):
     return plan_detail(selectors.get_plan_for(request.auth, plan_id))

@@ -219,3 +219,25 @@ def obligations_of(plan: Plan, today: datetime.date) -> list[dict]:
         ):
             rows.append(row)
     return rows
+
+
+def overdue_by_bureau(person, rows: list[dict]) -> list[dict]:
+    """The overdue obligations counted per bureau one level below the person's (the bureaus that follow them up; a
+    county bureau counts its own), each with its counts by duty."""
+    from anjian.core.models import Division
+
+    prefix = scope_for(person).division_prefix or ""
+    width = min(len(prefix) + 2, 6)
+    counts: dict[str, dict] = {}
+    for r in rows:
+        code = r["plan"].division_code[:width].ljust(6, "0")
+        entry = counts.get(code)
+        if entry is None:
+            entry = counts[code] = {"division": code, "prefix": code[:width], "total": 0}
+            entry.update(dict.fromkeys(("filing", "check", "evaluation", "drill"), 0))
+        entry[r["duty"]] += 1
+        entry["total"] += 1
+    names = {d.code: d.name for d in Division.objects.filter(code__in=list(counts))}
+    for code, entry in counts.items():
+        entry["name"] = names.get(code, code)
+    return sorted(counts.values(), key=lambda e: (-e["total"], e["division"]))

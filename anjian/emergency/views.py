@@ -4,6 +4,7 @@ plans and drills with what is overdue, the registers, the duty roster, the road 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -116,15 +117,27 @@ def incident_list(request):
     )
 
 
-def _help_points(rows):
-    return [maps.MapPoint(r["lat"], r["lon"], r["name"], f"{r['kind']}-{r['id']}") for r in rows]
+def _dispatched_rows(incident) -> list[dict]:
+    """The help sent and not yet released, with its route now (the chosen routes on the map)."""
+    from anjian.emergency import routing
+
+    rows = []
+    for d in incident.dispatches.exclude(status=DispatchStatus.RELEASED).select_related("team", "depot", "expert"):
+        helper = d.helper
+        [r] = network.rank(
+            services.origin_of(incident), [routing.Candidate(helper.pk, helper.lat, helper.lon, helper.place_id)]
+        )
+        rows.append({"id": helper.pk, "kind": d.kind, "name": f"{helper.name} · {d.get_status_display()}",
+                     "lat": helper.lat, "lon": helper.lon, "route": r.route, "path": list(r.path)})  # fmt: skip
+    return rows
 
 
 def incident_svg(person, incident, kind: str = "team", rows=None) -> str:
-    """The incident, the nearest help of a kind (the first 8) and their routes, over the seats and roads around."""
+    """The incident, the help sent to it and the nearest help of a kind (the first 8), with their routes, over the
+    county seats and the roads around."""
     if rows is None:
         rows = services.rank_help(person, incident, kind, limit=8)
-    rows = rows[:8]
+    rows = [*_dispatched_rows(incident), *rows[:8]]
     places = network.places_named({p for r in rows for p in r["path"]})
     routes = []
     for r in rows:
@@ -147,26 +160,31 @@ def incident_svg(person, incident, kind: str = "team", rows=None) -> str:
         for d in Division.objects.filter(lat__isnull=False, code__startswith=incident.division_code[:2])
         if inside(float(d.lat), float(d.lon))
     ]
-    coords = {pk: (lat, lon) for pk, lat, lon in Place.objects.values_list("pk", "lat", "lon")}
+    near = Q()
+    for end in ("from_place", "to_place"):
+        near |= Q(**{f"{end}__lat__range": box[:2], f"{end}__lon__range": box[2:]})
     roads = [
-        (coords[a], coords[b])
-        for a, b in RoadSegment.objects.values_list("from_place_id", "to_place_id")
-        if inside(*coords[a]) or inside(*coords[b])
+        ((a_lat, a_lon), (b_lat, b_lon))
+        for a_lat, a_lon, b_lat, b_lon in RoadSegment.objects.filter(near).values_list(
+            "from_place__lat", "from_place__lon", "to_place__lat", "to_place__lon"
+        )
     ]
-    points = _help_points(rows)
+    by_kind = {k: [maps.MapPoint(r["lat"], r["lon"], r["name"], f"{k}-{r['id']}") for r in rows if r["kind"] == k]
+               for k in HELP_KINDS}  # fmt: skip
     row = network.network_row()
+    legend = {"incident": _("Incident")}
+    legend.update({k: dict(HelpKind.choices)[k] for k in HELP_KINDS if by_kind[k]})
     return maps.incident_map(
-        title=_("%(title)s: nearest help") % {"title": incident.title},
+        title=_("%(title)s: help sent and nearest help") % {"title": incident.title},
         seats=seats,
         roads=roads,
         incident=maps.MapPoint(incident.lat, incident.lon, incident.place, "incident"),
-        teams=points if kind == "team" else (),
-        depots=points if kind == "depot" else (),
-        experts=points if kind == "expert" else (),
+        teams=by_kind["team"],
+        depots=by_kind["depot"],
+        experts=by_kind["expert"],
         routes=routes,
         legend={
-            "incident": _("Incident"),
-            kind: dict(HelpKind.choices)[kind],
+            **legend,
             "road": _("Route by road"),
             "great_circle": _("No road link: straight line"),
             "seat": _("County seat"),
@@ -348,7 +366,16 @@ def plan_overdue(request):
     for r in rows:
         by_duty[r["duty"]] = by_duty.get(r["duty"], 0) + 1
     return render(
-        request, "emergency/plan_overdue.html", _ctx(request, "overdue", rows=rows, by_duty=by_duty, division=division)
+        request,
+        "emergency/plan_overdue.html",
+        _ctx(
+            request,
+            "overdue",
+            rows=rows,
+            by_duty=by_duty,
+            division=division,
+            by_bureau=selectors.overdue_by_bureau(request.user, rows),
+        ),
     )
 
 

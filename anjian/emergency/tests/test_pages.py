@@ -112,6 +112,9 @@ def test_dispatch_advance_and_the_log_from_the_page(login, cmd):
     assert sent.status_code == 302
     dispatch = Dispatch.objects.get()
     assert dispatch.team == w.team_b and dispatch.travel_minutes == 60.0 and dispatch.route == "road"
+    shown = text(page.get(url))
+    # No longer offered, but on the map with its route as help sent.
+    assert f'data-help="team-{w.team_b.pk}"' not in shown and f'data-key="team-{w.team_b.pk}"' in shown
     assert abs((dispatch.eta - dispatch.ordered_at).total_seconds() - 3600) < 1
     # The same team again: refused, nothing added.
     page.post(url, {"action": "dispatch", "kind": "team", "id": w.team_b.pk})
@@ -184,7 +187,7 @@ def test_open_an_incident_by_hand_with_bad_coordinates(login, cmd):
     assert good.status_code == 302 and Incident.objects.count() == 2
 
 
-def test_plans_filed_returned_accepted_and_overdue(login, cmd):
+def test_plans_filed_returned_accepted_and_overdue(login, client, cmd):
     w = cmd
     page = login(w.lhasa_commander)
     long_ago = timezone.localdate() - datetime.timedelta(days=400)
@@ -196,6 +199,12 @@ def test_plans_filed_returned_accepted_and_overdue(login, cmd):
     assert made.status_code == 302
     overdue = text(page.get("/emergency/plans/overdue/"))
     assert 'data-duty="filing"' in overdue and 'data-duty="drill"' in overdue
+    assert 'data-bureau="540100"' in overdue  # Lhasa's own plan, counted for Lhasa's bureau
+    client.logout()
+    region = text(login(w.xizang_commander).get("/emergency/plans/overdue/"))
+    assert 'data-bureau="540100"' in region and '?division=5401"' in region
+    client.logout()
+    page = login(w.lhasa_commander)
     page.post(f"/emergency/plans/{plan.pk}/", {"action": "file"})
     page.post(f"/emergency/plans/{plan.pk}/", {"action": "return", "reasons": ""})
     assert Plan.objects.get().state == FilingState.FILED
