@@ -319,3 +319,42 @@ def test_the_svg_map_endpoint(api, cmd):
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     assert b'data-kind="great_circle"' in svg.content and b'data-kind="road"' in svg.content
     assert api(w.shigatse_commander).get(f"/api/v1/incidents/{w.incident.pk}/map.svg").status_code == 404
+
+
+def test_one_units_drill_does_not_count_for_another_kept_by_the_same_bureau(cmd):
+    """A bureau keeps the plans of two units without accounts: each unit's yearly drill is its own."""
+    from anjian.core.rules import add_months
+    from anjian.emergency import selectors
+    from anjian.enterprises.models import Enterprise
+
+    w = cmd
+    today = timezone.localdate()
+    plans = []
+    for n, name in enumerate(("甲建材厂", "乙食品厂")):
+        enterprise = Enterprise.objects.create(
+            name=name, credit_code=f"91540102MA6T0000{n}X", legal_representative="扎西", division_id="540102",
+            industry="3011",
+        )  # fmt: skip
+        plans.append(
+            services.plan_create(
+                w.lhasa_commander,
+                enterprise=enterprise,
+                kind="comprehensive",
+                keeper="unit",
+                title=f"{name}综合预案",
+                published_on=today - datetime.timedelta(days=500),
+            )  # fmt: skip
+        )
+    services.drill_record(
+        w.lhasa_commander, plans[0], held_on=today - datetime.timedelta(days=30), form="tabletop", participants=9,
+        scenario="火灾",
+    )  # fmt: skip
+    drills = {
+        r["plan"].pk: r["overdue_days"]
+        for r in selectors.plan_obligations(Plan.objects.filter(pk__in=[p.pk for p in plans]), today)
+        if r["duty"] == "drill"
+    }
+    assert drills[plans[0].pk] == 0  # drilled a month ago: in time
+    due = add_months(today - datetime.timedelta(days=500), 12)  # never drilled: a year after publishing
+    assert drills[plans[1].pk] == (today - due).days > 0
+    assert [r["duty"] for r in selectors.obligations_of(plans[1], today) if r["duty"] == "drill"] == ["drill"]
