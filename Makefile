@@ -69,6 +69,7 @@ bench: $(VENV)/.installed messages
 	DATABASE_URL=$(PG_URL) $(PY) bench/cases.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/accidents.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/exams.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/emergency.py
 
 clean:
 	rm -rf $(VENV) var staticfiles locale/*/LC_MESSAGES/*.mo

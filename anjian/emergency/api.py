@@ -63,6 +63,9 @@ class ObligationOut(Schema):
     duty: str = Field(description="filing, check, evaluation or drill")
     due: date
     overdue_days: int
+    estimated: bool = Field(
+        False, description="counted on weekdays: the statutory calendar of a year on the way is not loaded yet"
+    )
 
 
 class PlanOut(Schema):
@@ -101,7 +104,13 @@ def plan_detail(plan) -> dict:
     return {
         **plan_out(plan),
         "obligations": [
-            {k: r[k] for k in ("duty", "due", "overdue_days")} for r in selectors.obligations_of(plan, today)
+            {
+                "duty": r["duty"],
+                "due": r["due"],
+                "overdue_days": r["overdue_days"],
+                "estimated": r.get("estimated", False),
+            }
+            for r in selectors.obligations_of(plan, today)
         ],
         "drills": list(plan.drills.all()),
         "evaluations": list(plan.evaluations.all()),
@@ -436,6 +445,13 @@ def _colleague(actor, username: str, field: str):
     if person is None:
         raise DomainError("officer_unknown", field=field, username=username)
     return person
+
+
+@router.get("/emergency/duty/now", response={200: ShiftOut | None})
+def on_duty_now(request):
+    """The shift of your bureau's command centre on duty now (null when nobody is on the roster)."""
+    shift = selectors.on_duty_now(request.auth, timezone.now())
+    return shift_out(shift) if shift else None
 
 
 @router.post("/emergency/duty", response={201: ShiftOut, **ERRORS})
@@ -818,7 +834,15 @@ def request_out(r) -> dict:
 def create_request(request, incident_id: UUID, payload: RequestIn):
     """Ask another bureau for teams or supplies."""
     incident = selectors.get_incident_for(request.auth, incident_id)
-    return 201, request_out(services.request_create(request.auth, incident, **payload.dict()))
+    r = services.request_create(request.auth, incident, to_organisation_id=payload.to_organisation, items=payload.items)
+    return 201, request_out(r)
+
+
+@router.get("/incidents/{incident_id}/requests", response={200: list[RequestOut], **ERRORS})
+def incident_requests(request, incident_id: UUID):
+    """The requests for help this incident made, and their answers."""
+    incident = selectors.get_incident_for(request.auth, incident_id)
+    return [request_out(r) for r in selectors.requests_visible_to(request.auth).filter(incident=incident)]
 
 
 @router.get("/resource-requests", response=list[RequestOut])

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from anjian.core.calendar import add_working_days
-from anjian.core.errors import NotFound
+from anjian.core.errors import DomainError, NotFound
 from anjian.core.scope import scope_for
 from anjian.emergency import rules
 from anjian.emergency.models import (
@@ -84,6 +84,8 @@ def incidents_visible_to(person) -> QuerySet[Incident]:
     qs = Incident.objects.select_related("organisation", "accident", "opened_by")
     if scope.is_empty:
         return qs.none()
+    if scope.is_everything:
+        return qs
     mine = scope.q(division="division_code", organisation="organisation_id")
     asked = Incident.objects.filter(requests__to_organisation_id=person.organisation_id).values("pk")
     return qs.filter(mine | Q(pk__in=asked))
@@ -135,6 +137,30 @@ def get_alert_for(person, alert_id) -> Alert:
 # --- plan compliance -------------------------------------------------------------------------------------------------
 
 
+def _working_days(start: datetime.date, n: int) -> datetime.date:
+    """The statutory calendar's n-th working day after `start`; past the last year the platform holds, counted on
+    weekdays alone (marked estimated by the caller) so a plan published late in the year still shows its dues."""
+    try:
+        return add_working_days(start, n)
+    except DomainError as error:
+        if error.code != "calendar_year_missing":
+            raise
+    day, left = start, n
+    while left > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def _estimated(start: datetime.date, due: datetime.date) -> bool:
+    """Whether a due date was counted on weekdays because the calendar lacks a year between start and due."""
+    from anjian.core.calendar import held_among
+
+    years = set(range(start.year, due.year + 1))
+    return held_among(years) != years
+
+
 def unit_of(plan: Plan) -> tuple:
     """Whose drills count together: the production unit's (a bureau may keep plans for many units), or the keeping
     body's own when the plan is not a unit's."""
@@ -172,11 +198,13 @@ def plan_obligations(plans, today: datetime.date) -> list[dict]:
     seen_units: set[tuple] = set()
     for plan in plans:
         if plan.state in (FilingState.NOT_FILED, FilingState.RETURNED):
-            due = rules.filing_due(plan.published_on, add_working_days)
-            rows.append({"plan": plan, "duty": "filing", "due": due, "overdue_days": rules.overdue_days(due, today)})
+            due = rules.filing_due(plan.published_on, _working_days)
+            rows.append({"plan": plan, "duty": "filing", "due": due, "overdue_days": rules.overdue_days(due, today),
+                         "estimated": _estimated(plan.published_on, due)})  # fmt: skip
         elif plan.state == FilingState.FILED and plan.filed_on:
-            due = rules.filing_check_due(plan.filed_on, add_working_days)
-            rows.append({"plan": plan, "duty": "check", "due": due, "overdue_days": rules.overdue_days(due, today)})
+            due = rules.filing_check_due(plan.filed_on, _working_days)
+            rows.append({"plan": plan, "duty": "check", "due": due, "overdue_days": rules.overdue_days(due, today),
+                         "estimated": _estimated(plan.filed_on, due)})  # fmt: skip
         due = rules.evaluation_due(max(filter(None, [plan.published_on, plan.evaluated_on])), plan.must_evaluate)
         if due is not None:
             rows.append(

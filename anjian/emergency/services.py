@@ -112,8 +112,7 @@ def _past_day(day, field: str) -> datetime.date:
 
 
 def _past_time(at, field: str) -> datetime.datetime:
-    if not isinstance(at, datetime.datetime) or timezone.is_naive(at):
-        raise DomainError("required", field=field)
+    at = _aware(at, field)
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError("date_in_future", field=field, name=_label(field))
     return at
@@ -145,6 +144,29 @@ def _commander(actor, incident: Incident | None = None) -> Organisation:
     if incident is not None and not scope_for(actor).contains_division(incident.division_code):
         raise NotFound()
     return organisation
+
+
+def helping(actor, incident: Incident) -> bool:
+    """Whether the person's bureau accepted a request for help from this incident (and so sends its own teams)."""
+    return (
+        actor.has_perm(perms.COMMAND_INCIDENTS)
+        and actor.organisation_id is not None
+        and ResourceRequest.objects.filter(
+            incident=incident,
+            to_organisation_id=actor.organisation_id,
+            status__in=(RequestStatus.ACCEPTED, RequestStatus.DELIVERED),
+        ).exists()
+    )
+
+
+def _commander_or_helper(actor, incident: Incident) -> None:
+    if (
+        scope_for(actor).contains_division(incident.division_code)
+        or not ResourceRequest.objects.filter(incident=incident, to_organisation_id=actor.organisation_id).exists()
+    ):
+        _commander(actor, incident)
+    elif not helping(actor, incident):
+        raise DomainError("help_not_asked", status=403)
 
 
 def _open(incident: Incident) -> None:
@@ -456,9 +478,10 @@ def shift_create(actor, *, starts_at, ends_at, officer: Person, leader: Person |
 
 
 def _aware(value, field: str) -> datetime.datetime:
-    if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
+    """A time; one sent without an offset is read in the platform's zone (Asia/Shanghai), as a duty officer means it."""
+    if not isinstance(value, datetime.datetime):
         raise DomainError("required", field=field)
-    return value
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 @transaction.atomic
@@ -484,6 +507,8 @@ def shift_receive(actor, shift: DutyShift) -> DutyShift:
         raise DomainError("shift_not_handed_over", status=409)
     if shift.received_by_id is not None:
         raise DomainError("shift_already_received", status=409)
+    if shift.officer_id == actor.pk:
+        raise DomainError("shift_receive_own", status=409)
     before = snapshot(shift)
     shift.received_by, shift.received_at = actor, timezone.now()
     shift.save()
@@ -581,13 +606,16 @@ def network_import(actor, places: list[list[str]], segments: list[list[str]], *,
     with transaction.atomic():
         head = RoadNetwork.objects.select_for_update().get_or_create(pk=1)[0]
         RoadSegment.objects.all().delete()
-        # Registers keep their coordinates; their link to a place is re-made by code where the code survives.
-        kept = {}
-        for model in (RescueTeam, Depot, Expert):
-            kept[model] = list(model.objects.filter(place__isnull=False).values_list("pk", "place__code"))
-        Incident.objects.filter(road_place__isnull=False).update(road_place=None)
-        Place.objects.all().delete()
-        Place.objects.bulk_create(place_rows, batch_size=2000)
+        # Places are kept by code (teams, depots, experts and incidents stay linked to a place whose code survives;
+        # a place that is gone unlinks them, and they are snapped by their coordinates).
+        existing = dict(Place.objects.values_list("code", "pk"))
+        Place.objects.exclude(code__in=list(codes)).delete()
+        for place in place_rows:
+            place.pk = existing.get(place.code)
+        Place.objects.bulk_update(
+            [p for p in place_rows if p.pk], ["name", "lat", "lon", "division_code", "approximate"], batch_size=2000
+        )
+        Place.objects.bulk_create([p for p in place_rows if not p.pk], batch_size=2000)
         ids = dict(Place.objects.values_list("code", "pk"))
         RoadSegment.objects.bulk_create(
             (
@@ -606,9 +634,6 @@ def network_import(actor, places: list[list[str]], segments: list[list[str]], *,
             ),
             batch_size=5000,
         )
-        for model, links in kept.items():
-            for pk, code in links:
-                model.objects.filter(pk=pk).update(place_id=ids.get(code))
         head.version += 1
         head.approximate, head.source = approximate, (source or "")[:300]
         head.imported_at, head.imported_by = timezone.now(), actor
@@ -664,8 +689,8 @@ def incident_open(actor, *, id=None, accident=None, **data) -> tuple[Incident, b
         }
     existing = Incident.objects.filter(pk=incident_id).first()
     if existing is not None:
-        if not scope_for(actor).contains_division(existing.division_code) or existing.accident_id != getattr(
-            accident, "pk", None
+        if not scope_for(actor).contains_division(existing.division_code) or not _same_incident(
+            existing, accident, data
         ):
             raise DomainError("incident_conflict", status=409)
         return existing, False
@@ -714,6 +739,24 @@ def incident_open(actor, *, id=None, accident=None, **data) -> tuple[Incident, b
             raise DomainError("incident_exists", status=409, field="accident") from None
         return existing, False
     return incident, True
+
+
+def _same_incident(existing: Incident, accident, data: dict) -> bool:
+    """Whether a retry carries what the first sending did (only what was sent is compared)."""
+    if existing.accident_id != getattr(accident, "pk", None):
+        return False
+    if accident is not None:
+        return True
+    for field in ("title", "kind", "place"):
+        if data.get(field) not in (None, "") and str(data[field]).strip() != getattr(existing, field):
+            return False
+    for field in ("lat", "lon"):
+        try:
+            if data.get(field) is not None and abs(float(data[field]) - getattr(existing, field)) > 1e-6:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
 
 
 def _kind_of(accident) -> str:
@@ -860,10 +903,11 @@ def rank_help(actor, incident: Incident, kind: str, *, limit: int | None = 20, i
 def dispatch_order(actor, incident: Incident, *, kind: str, helper_id, task: str = "") -> Dispatch:
     """Send a team, an expert or a depot's supplies. A team or an expert already committed to another incident
     (or this one) is refused, checked under the helper's row lock and again by the database's partial unique
-    index; the travel time at the moment of the order sets the ETA."""
+    index; the travel time at the moment of the order sets the ETA. A bureau that accepted the incident's request
+    for help sends its own teams the same way."""
     from anjian.emergency.selectors import HELP_QUERIES
 
-    _commander(actor, incident)
+    _commander_or_helper(actor, incident)
     if kind not in HELP_QUERIES:
         raise DomainError("help_kind_unknown", field="kind")
     qs = HELP_QUERIES[kind](actor)
@@ -946,7 +990,8 @@ def dispatch_advance(actor, dispatch: Dispatch, *, status: str, at=None) -> Disp
     """Ordered → en route → on site → released, each with its time (now, or the time reported); a step may be
     skipped forward (a team that reports only its arrival), never back; release is possible from any state."""
     incident = dispatch.incident
-    _commander(actor, incident)
+    if not (helping(actor, incident) and dispatch.ordered_by.organisation_id == actor.organisation_id):
+        _commander(actor, incident)
     if status not in DISPATCH_TIME:
         raise DomainError("invalid", field="status")
     at = _past_time(at, "at") if at is not None else timezone.now()
@@ -954,11 +999,13 @@ def dispatch_advance(actor, dispatch: Dispatch, *, status: str, at=None) -> Disp
         _locked_incident(incident)
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if DISPATCH_ORDER.index(status) <= DISPATCH_ORDER.index(dispatch.status):
+            raise DomainError("dispatch_status", field="status", status=409, state=dispatch.get_status_display())
+        previous = max(t for t in (dispatch.ordered_at, dispatch.en_route_at, dispatch.on_site_at) if t)
+        if at < previous:
+            tz = timezone.get_current_timezone()
             raise DomainError(
-                "dispatch_status", field="status", status=409, **{"status": dispatch.get_status_display()}
+                "dispatch_time_order", field="at", previous=previous.astimezone(tz).strftime("%Y-%m-%d %H:%M")
             )
-        if at < dispatch.ordered_at:
-            raise DomainError("invalid", field="at")
         before = snapshot(dispatch)
         dispatch.status = status
         setattr(dispatch, DISPATCH_TIME[status], at)
@@ -1022,7 +1069,8 @@ def request_answer(actor, request: ResourceRequest, *, status: str, answer: str 
                 "request_status",
                 field="status",
                 status=409,
-                **{"status": request.get_status_display(), "to": dict(RequestStatus.choices).get(status, status)},
+                state=request.get_status_display(),
+                to=dict(RequestStatus.choices).get(status, status),
             )
         if status == RequestStatus.DECLINED and not (answer or "").strip():
             raise DomainError("required", field="answer")

@@ -281,9 +281,11 @@ def _close(request, incident):
 def incident_detail(request, incident_id):
     incident = _found(selectors.get_incident_for, request.user, incident_id)
     commands = request.user.has_perm(perms.COMMAND_INCIDENTS) and selectors.commanded_by(request.user, incident)
+    helps = not commands and services.helping(request.user, incident)
     if request.method == "POST":
-        action = INCIDENT_ACTIONS.get(request.POST.get("action", ""))
-        if action is None or not commands:
+        name = request.POST.get("action", "")
+        action = INCIDENT_ACTIONS.get(name)
+        if action is None or not (commands or (helps and name in ("dispatch", "status"))):
             raise Http404
         try:
             messages.success(request, action(request, incident))
@@ -294,7 +296,8 @@ def incident_detail(request, incident_id):
     kind = request.GET.get("kind", "team")
     if kind not in HELP_KINDS:
         kind = "team"
-    rows = services.rank_help(request.user, incident, kind, limit=15) if commands else []
+    sends = (commands or helps) and incident.status == IncidentStatus.OPEN
+    rows = services.rank_help(request.user, incident, kind, limit=15) if sends else []
     bureaus = Organisation.objects.filter(kind=OrganisationKind.BUREAU, is_active=True).exclude(
         pk=incident.organisation_id
     )
@@ -309,7 +312,9 @@ def incident_detail(request, incident_id):
             kind=kind,
             kinds=[(k, dict(HelpKind.choices)[k]) for k in HELP_KINDS],
             rows=rows,
-            map_svg=incident_svg(request.user, incident, kind, rows) if commands else "",
+            sends=sends,
+            helps=helps,
+            map_svg=incident_svg(request.user, incident, kind, rows) if sends or commands else "",
             dispatches=incident.dispatches.select_related("team", "depot", "expert"),
             next_status={
                 DispatchStatus.ORDERED: DispatchStatus.EN_ROUTE,

@@ -149,9 +149,13 @@ def test_request_report_and_close(login, client, cmd):
     other.post("/emergency/requests/", {"request": request.pk, "status": "accepted", "answer": "两小时内出发"})
     request.refresh_from_db()
     assert request.status == "accepted"
-    # Shigatse sees the incident it was asked to help with, but cannot command it.
-    assert other.get(url).status_code == 200
+    # Shigatse sees the incident it was asked to help with and sends its own team, but commands nothing else.
+    helping = text(other.get(url))
+    assert f'data-dispatch="team-{w.team_shigatse.pk}"' in helping and w.team_b.name not in helping
+    other.post(url, {"action": "dispatch", "kind": "team", "id": w.team_shigatse.pk})
+    assert Dispatch.objects.get().team == w.team_shigatse
     assert other.post(url, {"action": "log", "text": "x"}).status_code == 404
+    other.post(url, {"action": "status", "dispatch": Dispatch.objects.get().pk, "status": "released"})  # its own
     client.logout()
     page = login(w.lhasa_commander)
     page.post(url, {"action": "close", "review": ""})
