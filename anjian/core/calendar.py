@@ -68,6 +68,22 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
             last_year = missing.year  # the walk went past what was loaded: load on to there
 
 
+def working_day_adder(first_year: int, last_year: int):
+    """add_working_days for many deadlines at once: the years first_year..last_year loaded in one query; a deadline
+    that walks out of them raises DomainError("calendar_year_missing") like add_working_days (it never guesses)."""
+    special, known = _load(range(first_year, last_year + 1))
+
+    def add(start: datetime.date, n: int) -> datetime.date:
+        try:
+            return rules.add_working_days(start, n, special, known)
+        except rules.CalendarYearMissing as missing:
+            if first_year <= missing.year <= last_year:
+                raise _missing(missing.year) from None
+            return add_working_days(start, n)  # past what was loaded: the one-by-one way
+
+    return add
+
+
 def is_working_day(d: datetime.date) -> bool:
     """Whether `d` is a working day on the statutory calendar (its year must be held)."""
     special, known = _load(range(d.year, d.year + 1))

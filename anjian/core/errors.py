@@ -14,6 +14,7 @@ class DomainError(Exception):
         self.code = code
         template = message if message is not None else message_for(code)
         self.message = str(template) % params if params else str(template)
+        self.params = params
         self.field = field
         if status is not None:
             self.status = status

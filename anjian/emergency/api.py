@@ -30,6 +30,23 @@ from anjian.enterprises.selectors import get_enterprise_for
 
 router = Router(tags=["emergency"])
 
+
+class Shaped:
+    """A queryset the paginator slices in SQL, each row shaped for the answer only once it is on the page."""
+
+    def __init__(self, qs, shape):
+        self.qs, self.shape = qs, shape
+
+    def __len__(self):
+        return self.qs.count()
+
+    def count(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [self.shape(row) for row in self.qs[item]]
+
+
 # --- plans -----------------------------------------------------------------------------------------------------------
 
 
@@ -61,10 +78,10 @@ class EvaluationOut(Schema):
 
 class ObligationOut(Schema):
     duty: str = Field(description="filing, check, evaluation or drill")
-    due: date
+    due: date | None = Field(description="null when the statutory calendar of a year it reaches is not loaded")
     overdue_days: int
-    estimated: bool = Field(
-        False, description="counted on weekdays: the statutory calendar of a year on the way is not loaded yet"
+    calendar_missing: int | None = Field(
+        None, description="the year whose statutory calendar the deadline needs and the platform does not hold yet"
     )
 
 
@@ -104,12 +121,7 @@ def plan_detail(plan) -> dict:
     return {
         **plan_out(plan),
         "obligations": [
-            {
-                "duty": r["duty"],
-                "due": r["due"],
-                "overdue_days": r["overdue_days"],
-                "estimated": r.get("estimated", False),
-            }
+            {k: r.get(k) for k in ("duty", "due", "overdue_days", "calendar_missing")}
             for r in selectors.obligations_of(plan, today)
         ],
         "drills": list(plan.drills.all()),
@@ -133,7 +145,7 @@ def list_plans(
         qs = qs.filter(kind=kind)
     if division:
         qs = qs.filter(division_code__startswith=division)
-    return [plan_out(p) for p in qs.order_by("division_code", "title", "id")]
+    return Shaped(qs.order_by("division_code", "title", "id"), plan_out)
 
 
 @router.post("/emergency/plans", response={201: PlanDetailOut, **ERRORS})
@@ -314,7 +326,7 @@ def team_out(team) -> dict:
 
 class ItemIn(InputSchema):
     item: str = Field(min_length=1, max_length=200)
-    quantity: float = Field(ge=0)
+    quantity: float = Field(ge=0, lt=1e10)
     unit: str = Field("", max_length=20)
 
 
@@ -380,7 +392,7 @@ def _register_routes(name: str) -> None:
         qs = visible(request.auth)
         if q:
             qs = qs.filter(name__icontains=q)
-        return [shape(o) for o in qs.order_by("division_code", "name", "id")]
+        return Shaped(qs.order_by("division_code", "name", "id"), shape)
 
     @router.post(f"/emergency/{name}", response={201: schema_out, **ERRORS}, operation_id=f"create_{name}")
     def create(request, payload: schema_in):  # type: ignore[valid-type]
@@ -435,7 +447,7 @@ def shift_out(shift) -> dict:
 @router.get("/emergency/duty", response=list[ShiftOut])
 @paginate(Page)
 def list_shifts(request):
-    return [shift_out(s) for s in selectors.shifts_visible_to(request.auth)]
+    return Shaped(selectors.shifts_visible_to(request.auth).order_by("-starts_at", "id"), shift_out)
 
 
 def _colleague(actor, username: str, field: str):
@@ -625,7 +637,7 @@ def list_incidents(request, status: str = Query("", max_length=10)):
     qs = selectors.incidents_visible_to(request.auth)
     if status:
         qs = qs.filter(status=status)
-    return [incident_out(i) for i in qs.order_by("-opened_at", "id")]
+    return Shaped(qs.order_by("-opened_at", "id"), incident_out)
 
 
 @router.post("/incidents", response={201: IncidentOut, 200: IncidentOut, **ERRORS})
@@ -852,7 +864,7 @@ def list_requests(request, status: str = Query("", max_length=10)):
     qs = selectors.requests_visible_to(request.auth)
     if status:
         qs = qs.filter(status=status)
-    return [request_out(r) for r in qs]
+    return Shaped(qs.order_by("-requested_at", "id"), request_out)
 
 
 class AnswerIn(InputSchema):
@@ -993,7 +1005,7 @@ def alert_out(a) -> dict:
 @router.get("/alerts", response=list[AlertOut])
 @paginate(Page)
 def list_alerts(request):
-    return [alert_out(a) for a in selectors.alerts_visible_to(request.auth)]
+    return Shaped(selectors.alerts_visible_to(request.auth).order_by("-sent", "id"), alert_out)
 
 
 @router.post("/alerts", response={201: AlertOut, **ERRORS})

@@ -33,6 +33,8 @@ MESSAGES = {
     "shift_receive_own": _("The next officer receives the handover, not the one handing over."),
     "dispatch_time_order": _("The time reported is before the dispatch's previous step (%(previous)s)."),
     "help_not_asked": _("Your bureau helps this incident only once it has accepted a request from it."),
+    "shift_handed_over": _("The shift has been handed over: its notes are kept as written."),
+    "plan_check_own": _("A bureau does not check its own plan's filing: the bureau above checks it."),
     "shift_already_received": _("The handover has already been received."),
     "officer_unknown": _("There is no person %(username)s in this bureau."),
     "incident_kind_unknown": _("Unknown kind of incident."),

@@ -37,7 +37,7 @@ class PlanForm(forms.Form):
 class DrillRecordForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), **DATE)
     form = forms.ChoiceField(label=_("Form"), choices=DrillForm.choices)
-    participants = forms.IntegerField(label=_("Participants"), min_value=0)
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=1_000_000)
     scenario = forms.CharField(label=_("Scenario"), **TEXT)
     findings = forms.CharField(label=_("Findings"), required=False, **TEXT)
     improvements = forms.CharField(label=_("Improvements"), required=False, **TEXT)
@@ -92,8 +92,12 @@ class DepotForm(LocatedForm):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.replace("，", ",").split(",")]
-            if len(parts) < 2:
-                self.add_error("items_text", _("Line %(n)s: give the item and its quantity.") % {"n": number})
+            if not 2 <= len(parts) <= 3:
+                # "沙袋, 1,000, 条" is ambiguous: a quantity is written without thousands separators.
+                self.add_error(
+                    "items_text",
+                    _("Line %(n)s: give the item, its quantity (digits only) and its unit.") % {"n": number},
+                )
                 continue
             items.append({"item": parts[0], "quantity": parts[1], "unit": parts[2] if len(parts) > 2 else ""})
         data["items"] = items

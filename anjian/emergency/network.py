@@ -39,8 +39,15 @@ def graph_for(day: datetime.date | None = None) -> routing.RoadGraph | None:
         graph = _cache.get(key)
         if graph is not None:
             return graph
-        places = list(Place.objects.values_list("id", "lat", "lon").iterator(chunk_size=10_000))
-        graph = routing.RoadGraph(places, _segments(), day) if places else None
+        for attempt in range(3):
+            places = list(Place.objects.values_list("id", "lat", "lon").iterator(chunk_size=10_000))
+            try:
+                graph = routing.RoadGraph(places, _segments(), day) if places else None
+                break
+            except ValueError:
+                # An import committed between reading the places and the segments: read both again.
+                if attempt == 2:
+                    raise
         _cache.clear()  # one graph per process: the newest version and day
         _cache[key] = graph
         return graph

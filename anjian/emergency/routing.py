@@ -291,8 +291,9 @@ def rank(
 
     Each point's node is its place_id when the graph has it, else the nearest place within snap_km; the access leg
     to the node is great-circle km at fallback_kmh. When both nodes exist and a road joins them the route is "road"
-    (access legs plus the fastest road path), else "great_circle" (the whole way at fallback_kmh). `limit` keeps the
-    first N; paths are traced only for those kept.
+    (access legs plus the fastest road path), else "great_circle" (the whole way at fallback_kmh); so is a candidate
+    snapped to the origin's own node when the straight line is sooner than its two access legs through that node.
+    `limit` keeps the first N; paths are traced only for those kept.
     """
     if not fallback_kmh > 0:
         raise ValueError("fallback_kmh must be above zero")
@@ -336,8 +337,14 @@ def rank(
                 lat[on], lon[on], graph.lat[node[on]], graph.lon[node[on]]
             )
             road_km, _ = reach._totals()
-            minutes[on] = segment_minutes(access_km, fallback_kmh) + reach.minutes[node[on]]
-            km[on] = access_km + road_km[node[on]]
+            by_road = segment_minutes(access_km, fallback_kmh) + reach.minutes[node[on]]
+            # Snapped to the incident's own node, the way "by road" is only the two access legs through that node:
+            # the straight line is taken when sooner (a team next door is not sent to the county seat and back).
+            direct = (node[on] == origin_node) & (minutes[on] < by_road)
+            keep = on[~direct]
+            minutes[keep] = by_road[~direct]
+            km[keep] = access_km[~direct] + road_km[node[keep]]
+            road[on[direct]] = False
 
     minutes_list, km_list = minutes.tolist(), km.tolist()
     order = sorted(range(count), key=lambda i: (minutes_list[i], km_list[i], str(candidates[i].key)))

@@ -7,7 +7,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from anjian.core.calendar import add_working_days
+from anjian.core.calendar import add_working_days, working_day_adder
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.scope import scope_for
 from anjian.emergency import rules
@@ -137,28 +137,16 @@ def get_alert_for(person, alert_id) -> Alert:
 # --- plan compliance -------------------------------------------------------------------------------------------------
 
 
-def _working_days(start: datetime.date, n: int) -> datetime.date:
-    """The statutory calendar's n-th working day after `start`; past the last year the platform holds, counted on
-    weekdays alone (marked estimated by the caller) so a plan published late in the year still shows its dues."""
+def _working_day_row(plan, duty: str, rule, start: datetime.date, add, today: datetime.date) -> dict:
+    """A deadline in working days; where the statutory calendar of a year it reaches is not loaded yet it is not
+    guessed: `due` is None and `calendar_missing` names the year (an administrator loads it at /calendar/)."""
     try:
-        return add_working_days(start, n)
+        due = rule(start, add)
     except DomainError as error:
         if error.code != "calendar_year_missing":
             raise
-    day, left = start, n
-    while left > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
-
-
-def _estimated(start: datetime.date, due: datetime.date) -> bool:
-    """Whether a due date was counted on weekdays because the calendar lacks a year between start and due."""
-    from anjian.core.calendar import held_among
-
-    years = set(range(start.year, due.year + 1))
-    return held_among(years) != years
+        return {"plan": plan, "duty": duty, "due": None, "overdue_days": 0, "calendar_missing": error.params["year"]}
+    return {"plan": plan, "duty": duty, "due": due, "overdue_days": rules.overdue_days(due, today)}
 
 
 def unit_of(plan: Plan) -> tuple:
@@ -183,6 +171,7 @@ def plan_obligations(plans, today: datetime.date) -> list[dict]:
     # A unit's last comprehensive-or-special drill, and its earliest such plan.
     unit_last: dict[tuple, dict] = {}
     unit_since: dict[tuple, datetime.date] = {}
+    unit_keeper: dict[tuple, str] = {}
     for plan in plans:
         if plan.kind == PlanKind.ON_SITE:
             continue
@@ -194,17 +183,21 @@ def plan_obligations(plans, today: datetime.date) -> list[dict]:
             unit_last[unit][plan.kind] = latest
         since = unit_since.get(unit)
         unit_since[unit] = min(since, plan.published_on) if since else plan.published_on
+        # The strictest keeper among the unit's plans sets the interval (a high-risk unit drills every half-year).
+        known_keeper = unit_keeper.get(unit)
+        if known_keeper is None or rules.drill_interval_months(PlanKind.COMPREHENSIVE, plan.keeper) < (
+            rules.drill_interval_months(PlanKind.COMPREHENSIVE, known_keeper)
+        ):
+            unit_keeper[unit] = plan.keeper
+    starts = [d for p in plans for d in (p.published_on, p.filed_on) if d]
+    add = working_day_adder(min(starts).year, max(starts).year + 1) if starts else add_working_days
     rows = []
     seen_units: set[tuple] = set()
     for plan in plans:
         if plan.state in (FilingState.NOT_FILED, FilingState.RETURNED):
-            due = rules.filing_due(plan.published_on, _working_days)
-            rows.append({"plan": plan, "duty": "filing", "due": due, "overdue_days": rules.overdue_days(due, today),
-                         "estimated": _estimated(plan.published_on, due)})  # fmt: skip
+            rows.append(_working_day_row(plan, "filing", rules.filing_due, plan.published_on, add, today))
         elif plan.state == FilingState.FILED and plan.filed_on:
-            due = rules.filing_check_due(plan.filed_on, _working_days)
-            rows.append({"plan": plan, "duty": "check", "due": due, "overdue_days": rules.overdue_days(due, today),
-                         "estimated": _estimated(plan.filed_on, due)})  # fmt: skip
+            rows.append(_working_day_row(plan, "check", rules.filing_check_due, plan.filed_on, add, today))
         due = rules.evaluation_due(max(filter(None, [plan.published_on, plan.evaluated_on])), plan.must_evaluate)
         if due is not None:
             rows.append(
@@ -217,7 +210,7 @@ def plan_obligations(plans, today: datetime.date) -> list[dict]:
             if unit in seen_units:
                 continue
             seen_units.add(unit)
-            due = rules.unit_drill_due(plan.keeper, unit_last[unit], unit_since[unit])
+            due = rules.unit_drill_due(unit_keeper[unit], unit_last[unit], unit_since[unit])
         rows.append({"plan": plan, "duty": "drill", "due": due, "overdue_days": rules.overdue_days(due, today)})
     return rows
 

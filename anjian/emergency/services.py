@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -106,6 +106,8 @@ def _count(value, field: str) -> int:
 def _past_day(day, field: str) -> datetime.date:
     if not isinstance(day, datetime.date):
         raise DomainError("required", field=field)
+    if day.year < 1950:
+        raise DomainError("invalid", field=field)
     if day > timezone.localdate():
         raise DomainError("date_in_future", field=field, name=_label(field))
     return day
@@ -178,12 +180,22 @@ def _open(incident: Incident) -> None:
 
 
 def _may_keep_plan(actor, plan_org: Organisation, division_code: str) -> None:
-    """The unit itself (a person of its organisation), or a bureau manager over its division."""
-    if actor.organisation_id == plan_org.pk:
+    """The unit itself (a person of its own organisation, a production unit), or a bureau's manager over its division
+    (a bureau's own plans: its managers)."""
+    organisation = actor.organisation
+    if organisation is not None and organisation.pk == plan_org.pk and organisation.kind == OrganisationKind.ENTERPRISE:
         return
     if actor.has_perm(perms.MANAGE_EMERGENCY) and scope_for(actor).contains_division(division_code):
         return
     raise DomainError("plan_not_yours", status=403)
+
+
+def may_keep_plan(actor, plan: Plan) -> bool:
+    try:
+        _may_keep_plan(actor, plan.organisation, plan.division_code)
+    except DomainError:
+        return False
+    return True
 
 
 def plan_create(
@@ -213,6 +225,7 @@ def plan_create(
         if organisation is None:
             raise DomainError("plan_not_yours", status=403)
         division_code = organisation.division_id
+        _may_keep_plan(actor, organisation, division_code)
     with transaction.atomic():
         plan = Plan.objects.create(
             organisation=organisation,
@@ -257,6 +270,8 @@ def plan_check(actor, plan: Plan, *, accept: bool, reasons: str = "", checked_on
     plan = _plan_locked(plan)
     if not scope_for(actor).contains_division(plan.division_code):
         raise NotFound()
+    if plan.enterprise_id is None and plan.organisation_id == actor.organisation_id:
+        raise DomainError("plan_check_own", status=403)
     if plan.state != FilingState.FILED:
         raise DomainError("plan_state", status=409, state=plan.get_state_display(), field="state")
     checked_on = _past_day(checked_on or timezone.localdate(), "checked_on")
@@ -329,7 +344,7 @@ def drill_record(
         participants = int(participants)
     except (TypeError, ValueError):
         participants = 0
-    if participants < 1:
+    if not 1 <= participants <= 1_000_000:
         raise DomainError("participants_invalid", field="participants")
     with transaction.atomic():
         drill = Drill.objects.create(
@@ -411,7 +426,7 @@ def depot_save(actor, data: dict, depot: Depot | None = None) -> Depot:
             name = (item.get("item") or "").strip()
             try:
                 quantity = Decimal(str(item.get("quantity")))
-                bad = not quantity.is_finite() or quantity < 0
+                bad = not quantity.is_finite() or quantity < 0 or quantity >= Decimal("1e10")
             except (InvalidOperation, ValueError):
                 bad = True
             if not name:
@@ -481,6 +496,8 @@ def _aware(value, field: str) -> datetime.datetime:
     """A time; one sent without an offset is read in the platform's zone (Asia/Shanghai), as a duty officer means it."""
     if not isinstance(value, datetime.datetime):
         raise DomainError("required", field=field)
+    if not 1950 <= value.year <= 2100:  # a client's placeholder (0001-01-01, 9999-12-31) is not a time
+        raise DomainError("invalid", field=field)
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
@@ -489,6 +506,8 @@ def shift_hand_over(actor, shift: DutyShift, *, notes: str) -> DutyShift:
     shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
     if shift.officer_id != actor.pk:
         raise DomainError("shift_not_yours", status=403)
+    if shift.handed_over_at is not None:
+        raise DomainError("shift_handed_over", status=409)
     before = snapshot(shift)
     shift.handover_notes = _text(notes, "notes")
     shift.handed_over_at = timezone.now()
@@ -560,17 +579,24 @@ def _row_message(where: str, number: int, error: DomainError) -> str:
 
 
 def network_import(actor, places: list[list[str]], segments: list[list[str]], *, approximate: bool, source: str = ""):
-    """Replace the road network with the places and segments of two tables (header first). Every row is checked
-    first; one bad row and nothing is written, the errors named by table and row."""
+    """Replace the province's road network (the national bureau's: the whole) with the places and segments of two
+    tables (header first). Places carry their division (the keeper's by default), inside the keeper's province; the
+    other provinces' places and roads are left as they are. Every row is checked first; one bad row and nothing is
+    written, the errors named by table and row."""
     _network_keeper(actor)
+    prefix = scope_for(actor).division_prefix or ""
+    elsewhere = set(Place.objects.exclude(division_code__startswith=prefix).values_list("code", flat=True))
     errors: list[tuple[str, str, str]] = []
     place_rows, codes = [], {}
     for number, row in enumerate(_rows(places, PLACE_COLUMNS), start=2):
         where = f"places[{number}]"
         try:
             code = _text(row["code"], "code", max_length=40)
-            if code in codes:
+            if code in codes or code in elsewhere:
                 raise DomainError("place_code_duplicate", field="code", code=code)
+            division_code = (row["division_code"] or actor.organisation.division_id)[:6]
+            if not division_code.startswith(prefix):
+                raise DomainError("division_out_of_scope", field="division_code", code=division_code)
             lat, lon = _coordinates(row["lat"], row["lon"])
             codes[code] = len(place_rows)
             place_rows.append(
@@ -579,7 +605,7 @@ def network_import(actor, places: list[list[str]], segments: list[list[str]], *,
                     name=_text(row["name"], "name", max_length=200),
                     lat=lat,
                     lon=lon,
-                    division_code=row["division_code"][:6],
+                    division_code=division_code,
                     approximate=approximate,
                 )
             )
@@ -605,11 +631,12 @@ def network_import(actor, places: list[list[str]], segments: list[list[str]], *,
         raise FormErrors(errors[:200])
     with transaction.atomic():
         head = RoadNetwork.objects.select_for_update().get_or_create(pk=1)[0]
-        RoadSegment.objects.all().delete()
+        mine = Place.objects.filter(division_code__startswith=prefix)
+        RoadSegment.objects.filter(Q(from_place__in=mine) | Q(to_place__in=mine)).delete()
         # Places are kept by code (teams, depots, experts and incidents stay linked to a place whose code survives;
         # a place that is gone unlinks them, and they are snapped by their coordinates).
-        existing = dict(Place.objects.values_list("code", "pk"))
-        Place.objects.exclude(code__in=list(codes)).delete()
+        existing = dict(mine.values_list("code", "pk"))
+        mine.exclude(code__in=list(codes)).delete()
         for place in place_rows:
             place.pk = existing.get(place.code)
         Place.objects.bulk_update(
@@ -929,8 +956,15 @@ def dispatch_order(actor, incident: Incident, *, kind: str, helper_id, task: str
                 .first()
             )
             if committed is not None:
+                from anjian.emergency.selectors import incidents_visible_to
+
+                shown = incidents_visible_to(actor).filter(pk=committed.incident_id).exists()
                 raise DomainError(
-                    "help_committed", field="id", status=409, name=helper.name, incident=committed.incident.title
+                    "help_committed",
+                    field="id",
+                    status=409,
+                    name=helper.name,
+                    incident=committed.incident.title if shown else _("of another bureau"),
                 )
             unavailable = (
                 not helper.on_duty or helper.readiness == Readiness.UNAVAILABLE
@@ -996,7 +1030,7 @@ def dispatch_advance(actor, dispatch: Dispatch, *, status: str, at=None) -> Disp
         raise DomainError("invalid", field="status")
     at = _past_time(at, "at") if at is not None else timezone.now()
     with transaction.atomic():
-        _locked_incident(incident)
+        _open(_locked_incident(incident))
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if DISPATCH_ORDER.index(status) <= DISPATCH_ORDER.index(dispatch.status):
             raise DomainError("dispatch_status", field="status", status=409, state=dispatch.get_status_display())
@@ -1029,7 +1063,15 @@ def dispatch_advance(actor, dispatch: Dispatch, *, status: str, at=None) -> Disp
 def request_create(actor, incident: Incident, *, to_organisation_id, items: str) -> ResourceRequest:
     organisation = _commander(actor, incident)
     items = _text(items, "items", max_length=5000)
-    target = Organisation.objects.filter(pk=to_organisation_id, kind=OrganisationKind.BUREAU, is_active=True).first()
+    try:
+        target_id = int(to_organisation_id)
+    except (TypeError, ValueError):
+        target_id = None
+    target = (
+        Organisation.objects.filter(pk=target_id, kind=OrganisationKind.BUREAU, is_active=True).first()
+        if target_id and 0 < target_id < 2**63
+        else None
+    )
     if target is None:
         raise DomainError("request_target_unknown", field="to_organisation", id=to_organisation_id)
     if target.pk == organisation.pk:
@@ -1063,6 +1105,7 @@ def request_answer(actor, request: ResourceRequest, *, status: str, answer: str 
         raise DomainError("request_not_yours", status=403)
     with transaction.atomic():
         incident = _locked_incident(request.incident)
+        _open(incident)
         request = ResourceRequest.objects.select_for_update().get(pk=request.pk)
         if status not in REQUEST_STEPS.get(request.status, ()):
             raise DomainError(
@@ -1323,7 +1366,7 @@ def alert_create(actor, *, incident: Incident | None = None, references=None, **
     alert.response_type = (
         " ".join(response_type) if isinstance(response_type, list | tuple) else str(response_type).strip()
     )
-    alert.expires = data.get("expires")
+    alert.expires = _aware(data["expires"], "expires") if data.get("expires") else None
     if references:
         ref = Alert.objects.filter(pk=references, organisation=organisation).first()
         if ref is None:

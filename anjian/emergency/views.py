@@ -118,17 +118,16 @@ def incident_list(request):
 
 
 def _dispatched_rows(incident) -> list[dict]:
-    """The help sent and not yet released, with its route now (the chosen routes on the map)."""
+    """The help sent and not yet released, with its route now (the chosen routes on the map): one search."""
     from anjian.emergency import routing
 
+    sent = list(incident.dispatches.exclude(status=DispatchStatus.RELEASED).select_related("team", "depot", "expert"))
+    candidates = [routing.Candidate(i, d.helper.lat, d.helper.lon, d.helper.place_id) for i, d in enumerate(sent)]
     rows = []
-    for d in incident.dispatches.exclude(status=DispatchStatus.RELEASED).select_related("team", "depot", "expert"):
-        helper = d.helper
-        [r] = network.rank(
-            services.origin_of(incident), [routing.Candidate(helper.pk, helper.lat, helper.lon, helper.place_id)]
-        )
-        rows.append({"id": helper.pk, "kind": d.kind, "name": f"{helper.name} · {d.get_status_display()}",
-                     "lat": helper.lat, "lon": helper.lon, "route": r.route, "path": list(r.path)})  # fmt: skip
+    for r in network.rank(services.origin_of(incident), candidates) if candidates else []:
+        d = sent[r.key]
+        rows.append({"id": d.helper.pk, "kind": d.kind, "name": f"{d.helper.name} · {d.get_status_display()}",
+                     "lat": d.helper.lat, "lon": d.helper.lon, "route": r.route, "path": list(r.path)})  # fmt: skip
     return rows
 
 
@@ -298,6 +297,13 @@ def incident_detail(request, incident_id):
         kind = "team"
     sends = (commands or helps) and incident.status == IncidentStatus.OPEN
     rows = services.rank_help(request.user, incident, kind, limit=15) if sends else []
+    dispatches = list(incident.dispatches.select_related("team", "depot", "expert", "ordered_by"))
+    following = {DispatchStatus.ORDERED: DispatchStatus.EN_ROUTE, DispatchStatus.EN_ROUTE: DispatchStatus.ON_SITE}
+    for d in dispatches:
+        d.next_status = following.get(d.status, "")  # the one step forward offered beside "released"
+        d.movable = d.status != DispatchStatus.RELEASED and (
+            commands or (helps and d.ordered_by.organisation_id == request.user.organisation_id)
+        )
     bureaus = Organisation.objects.filter(kind=OrganisationKind.BUREAU, is_active=True).exclude(
         pk=incident.organisation_id
     )
@@ -315,12 +321,7 @@ def incident_detail(request, incident_id):
             sends=sends,
             helps=helps,
             map_svg=incident_svg(request.user, incident, kind, rows) if sends or commands else "",
-            dispatches=incident.dispatches.select_related("team", "depot", "expert"),
-            next_status={
-                DispatchStatus.ORDERED: DispatchStatus.EN_ROUTE,
-                DispatchStatus.EN_ROUTE: DispatchStatus.ON_SITE,
-                DispatchStatus.ON_SITE: DispatchStatus.RELEASED,
-            },
+            dispatches=dispatches,
             status_labels=dict(DispatchStatus.choices),
             log=incident.log.select_related("actor").order_by("-seq"),
             requests=incident.requests.select_related("to_organisation"),
@@ -441,6 +442,8 @@ def plan_detail(request, plan_id):
             evaluation_form=evaluation_form,
             revise_form=revise_form,
             can_check=request.user.has_perm(perms.MANAGE_EMERGENCY),
+            may_keep=services.may_keep_plan(request.user, plan),
+            own_plan=plan.enterprise_id is None and plan.organisation_id == request.user.organisation_id,
         ),
     )
 

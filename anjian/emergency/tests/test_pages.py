@@ -210,11 +210,19 @@ def test_plans_filed_returned_accepted_and_overdue(login, client, cmd):
     client.logout()
     page = login(w.lhasa_commander)
     page.post(f"/emergency/plans/{plan.pk}/", {"action": "file"})
+    page.post(f"/emergency/plans/{plan.pk}/", {"action": "accept"})  # Lhasa's own plan: the region checks it
+    assert Plan.objects.get().state == FilingState.FILED
+    client.logout()
+    page = login(w.xizang_commander)
     page.post(f"/emergency/plans/{plan.pk}/", {"action": "return", "reasons": ""})
     assert Plan.objects.get().state == FilingState.FILED
     page.post(f"/emergency/plans/{plan.pk}/", {"action": "return", "reasons": "缺风险评估报告"})
     assert Plan.objects.get().state == FilingState.RETURNED
+    client.logout()
+    page = login(w.lhasa_commander)
     page.post(f"/emergency/plans/{plan.pk}/", {"action": "file"})
+    client.logout()
+    page = login(w.xizang_commander)
     page.post(f"/emergency/plans/{plan.pk}/", {"action": "accept"})
     plan.refresh_from_db()
     assert plan.state == FilingState.ACCEPTED and plan.filing_number
@@ -362,3 +370,12 @@ def test_one_units_drill_does_not_count_for_another_kept_by_the_same_bureau(cmd)
     due = add_months(today - datetime.timedelta(days=500), 12)  # never drilled: a year after publishing
     assert drills[plans[1].pk] == (today - due).days > 0
     assert [r["duty"] for r in selectors.obligations_of(plans[1], today) if r["duty"] == "drill"] == ["drill"]
+
+
+def test_a_tampered_request_form_is_refused_not_a_server_error(login, cmd):
+    w = cmd
+    page = login(w.lhasa_commander)
+    url = f"/emergency/incidents/{w.incident.pk}/"
+    for target in ("abc", "", "99999999999999999999"):
+        assert page.post(url, {"action": "request", "to_organisation": target, "items": "帐篷"}).status_code == 302
+    assert not ResourceRequest.objects.exists()

@@ -274,3 +274,17 @@ def test_same_minutes_as_networkx_on_a_random_graph():
                 assert r.route == routing.ROAD and r.travel_minutes == pytest.approx(want[r.key], rel=0, abs=1e-9)
             else:
                 assert r.route == routing.GREAT_CIRCLE
+
+
+def test_a_team_next_door_goes_straight_not_round_by_the_seat():
+    """The incident lies 20 km north of the only place (a county seat); a team 1.7 km from the incident is not routed
+    down to the seat and back (2 x ~20 km at 40 km/h = ~60 min): the straight line, 1.7 km, takes ~2.6 min."""
+    graph = routing.RoadGraph([(1, 29.0, 91.0), (2, 29.0, 92.0)], [routing.Segment(1, 2, 100, 50)], D(2026, 7, 1))
+    incident = routing.Point(29.18, 91.0)
+    next_door = routing.Candidate("next_door", 29.195, 91.0)
+    at_seat = routing.Candidate("at_seat", 29.0, 91.0, 1)
+    first, second = routing.rank(graph, incident, [at_seat, next_door])
+    assert first.key == "next_door" and first.route == "great_circle"
+    assert first.distance_km == pytest.approx(rules.great_circle_km(29.195, 91.0, 29.18, 91.0))
+    assert first.travel_minutes == pytest.approx(first.distance_km / 40 * 60)
+    assert second.key == "at_seat" and second.route == "road"  # 20 km to the seat, on the network's node
