@@ -160,7 +160,7 @@ def make_network(count: int, segments: int, seed: int) -> tuple[list, list]:
         raise SystemExit(f"BENCH_SEGMENTS={segments}: at most {count - 1 + len(others)} near-neighbour pairs here")
     chosen = [(a, b) for a, b in spanning] + [(int(pairs[i, 0]), int(pairs[i, 1])) for i in others[:extra]]
     chosen.sort()
-    places = [[f"P{i:05d}", f"地点{i}", f"{lat[i]:.6f}", f"{lon[i]:.6f}", ""] for i in range(count)]
+    places = [[f"P{i:05d}", f"地点{i}", f"{lat[i]:.6f}", f"{lon[i]:.6f}", "540000"] for i in range(count)]
     rows = []
     for n, (a, b) in enumerate(chosen):
         if rng.random() < 0.5:

@@ -635,13 +635,17 @@ def network_import(actor, places: list[list[str]], segments: list[list[str]], *,
         RoadSegment.objects.filter(Q(from_place__in=mine) | Q(to_place__in=mine)).delete()
         # Places are kept by code (teams, depots, experts and incidents stay linked to a place whose code survives;
         # a place that is gone unlinks them, and they are snapped by their coordinates).
-        existing = dict(mine.values_list("code", "pk"))
+        fields = ("name", "lat", "lon", "division_code", "approximate")
+        existing = {row[0]: row[1:] for row in mine.values_list("code", "pk", *fields)}
         mine.exclude(code__in=list(codes)).delete()
+        changed = []
         for place in place_rows:
-            place.pk = existing.get(place.code)
-        Place.objects.bulk_update(
-            [p for p in place_rows if p.pk], ["name", "lat", "lon", "division_code", "approximate"], batch_size=2000
-        )
+            known = existing.get(place.code)
+            if known is not None:
+                place.pk = known[0]
+                if known[1:] != tuple(getattr(place, f) for f in fields):
+                    changed.append(place)
+        Place.objects.bulk_update(changed, fields, batch_size=2000)  # a re-import mostly changes nothing
         Place.objects.bulk_create([p for p in place_rows if not p.pk], batch_size=2000)
         ids = dict(Place.objects.values_list("code", "pk"))
         RoadSegment.objects.bulk_create(

@@ -312,3 +312,21 @@ def test_depot_items_with_thousands_separators_are_refused_on_the_page_form():
     assert not form.is_valid() and "items_text" in form.errors
     good = DepotForm({"name": "库", "lat": "29.6", "lon": "91.1", "items_text": "沙袋, 1000, 条"})
     assert good.is_valid() and good.cleaned_data["items"] == [{"item": "沙袋", "quantity": "1000", "unit": "条"}]
+
+
+def test_a_reimport_updates_what_changed_and_keeps_the_links(people):
+    w = people
+    header = ["code", "name", "lat", "lon", "division_code"]
+    roads = [["from", "to", "length_km", "speed_kmh"], ["LS", "DX", "170", "60"]]
+    lhasa = ["LS", "拉萨", "29.65", "91.1", "540102"]
+    services.network_import(
+        w.region_commander, [header, lhasa, ["DX", "当雄", "30.47", "91.1", "540122"]], roads, approximate=True
+    )
+    kept = team(w.lhasa_commander, place="DX")
+    services.network_import(
+        w.region_commander, [header, lhasa, ["DX", "当雄县城", "30.48", "91.1", "540122"]], roads, approximate=True
+    )
+    moved = Place.objects.get(code="DX")
+    assert (moved.name, moved.lat) == ("当雄县城", 30.48)
+    kept.refresh_from_db()
+    assert kept.place == moved
