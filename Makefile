@@ -70,6 +70,7 @@ bench: $(VENV)/.installed messages
 	DATABASE_URL=$(PG_URL) $(PY) bench/accidents.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/exams.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/emergency.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/aid.py
 
 clean:
 	rm -rf $(VENV) var staticfiles locale/*/LC_MESSAGES/*.mo

@@ -17,6 +17,8 @@ from ninja.parser import Parser
 from ninja.security import SessionAuth
 
 from anjian.accidents.api import router as accidents_router
+from anjian.aid.api import router as aid_router
+from anjian.aid.api_more import router as aid_more_router
 from anjian.core.api import router as core_router
 from anjian.core.auth import TokenAuth
 from anjian.core.errors import MESSAGES, DomainError, FormErrors
@@ -66,6 +68,8 @@ api.add_router("/", accidents_router)
 api.add_router("/", indicators_router)
 api.add_router("/", training_router)
 api.add_router("/", emergency_router)
+api.add_router("/", aid_router)
+api.add_router("/", aid_more_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "anjian.indicators",
     "anjian.training",
     "anjian.emergency",
+    "anjian.aid",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("anjian.indicators.urls")),
     path("", include("anjian.training.urls")),
     path("", include("anjian.emergency.urls")),
+    path("", include("anjian.aid.urls")),
 ]
 
 handler404 = "anjian.core.views.not_found"

@@ -65,7 +65,7 @@ SUPPORTING_UNITS = [
         SupportKind.PROVINCE_BUREAU,
         "江苏省应急管理厅（援藏）",
         "Jiangsu Provincial Emergency Management Department (aid to Tibet)",
-        "540200",
+        "540100",  # Lhasa's counterparts are Beijing and Jiangsu (DOMAIN.md §11)
         "320000",
     ),
     (

@@ -56,6 +56,7 @@ def loaded_world(request):
             "anjian.indicators.migrations.0002_roles",
             "anjian.training.migrations.0002_roles",
             "anjian.emergency.migrations.0002_roles",
+            "anjian.aid.migrations.0002_roles",
         ):
             import_module(migration).forwards(installed_apps, connection.schema_editor())
     from anjian.enforcement.models import ChecklistTemplate
