@@ -14,7 +14,7 @@ MESSAGES = {
     "amount_required": _("Funds and projects state their amount in yuan."),
     "amount_invalid": _("An amount is more than 0 yuan and less than a trillion, in fen at most."),
     "entry_kind_unknown": _("A ledger entry is a commitment, transfer, receipt, expenditure or reversal."),
-    "entry_not_yours": _("%(kind)s entries are posted by the %(side)s."),
+    "entry_not_yours": _("Each side posts its own kinds of entry: this one is the other side's."),
     "transfer_exceeds_commitment": _("The transfers would exceed what was committed (%(limit)s yuan left)."),
     "receipt_exceeds_transfer": _("The receipts would exceed what was transferred (%(limit)s yuan not yet received)."),
     "expenditure_exceeds_receipt": _("The spending would exceed what was received (%(limit)s yuan unspent)."),

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.aid import rules
 from anjian.core.models import Division, Organisation, Person
@@ -177,7 +178,7 @@ class TalentRecord(models.Model):
     division_code = models.CharField(max_length=6)  # the receiving side's division
     kind = models.CharField(_("kind"), max_length=10, choices=TalentKind.choices)
     person_name = models.CharField(_("name"), max_length=200)
-    home = models.CharField(_("from"), max_length=200)
+    home = models.CharField(_("home unit"), max_length=200)
     post = models.CharField(_("post or course"), max_length=200)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
@@ -222,11 +223,11 @@ class Rectification(models.Model):
 
 
 class System(models.TextChoices):
-    ENFORCEMENT = "enforcement", _("Enforcement")
-    INFORMATION = "information", _("Information")
-    TRAINING = "training", _("Training and assessment")
-    EMERGENCY = "emergency", _("Emergency rescue command")
-    SUPPORT = "support", _("Support")
+    ENFORCEMENT = "enforcement", pgettext_lazy("capability", "Enforcement")
+    INFORMATION = "information", pgettext_lazy("capability", "Information")
+    TRAINING = "training", pgettext_lazy("capability", "Training and assessment")
+    EMERGENCY = "emergency", pgettext_lazy("capability", "Emergency rescue command")
+    SUPPORT = "support", pgettext_lazy("capability", "Support")
 
 
 class Indicator(models.Model):
@@ -252,7 +253,7 @@ class Target(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
-    due_on = models.DateField(_("by"))
+    due_on = models.DateField(_("target date"))
     set_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
 

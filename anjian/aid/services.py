@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.aid import permissions as perms
@@ -250,6 +249,12 @@ def step_done(actor, step: ItemStep, *, done_on) -> ItemStep:
 
 # --- the funds ledger ------------------------------------------------------------------------------------------------
 
+NOT_YOURS = {
+    "supporter": gettext_lazy("Commitments and transfers are posted by the supporting unit."),
+    "receiver": gettext_lazy("Receipts and spending are recorded by the receiving bureau."),
+    "reversal": gettext_lazy("An entry is reversed by the side that posted it."),
+}
+
 SIDE_OF = {
     rules.COMMITMENT: "supporter",
     rules.TRANSFER: "supporter",
@@ -281,21 +286,13 @@ def ledger_post(
             if taken is None:
                 raise DomainError("reversal_target_invalid", field="reverses")
             if taken.recorded_org_id != organisation.pk:
-                raise DomainError(
-                    "entry_not_yours", status=403, kind=taken.get_kind_display(), side=_("side that posted it")
-                )
+                raise DomainError("entry_not_yours", NOT_YOURS["reversal"], field="reverses", status=403)
         else:
             if reverses is not None:
                 raise DomainError("reversal_target_invalid", field="reverses")
             side = item.plan.supporter_id if SIDE_OF[kind] == "supporter" else item.receiver_id
             if organisation.pk != side:
-                raise DomainError(
-                    "entry_not_yours",
-                    field="kind",
-                    status=403,
-                    kind=dict(rules_kind_labels())[kind],
-                    side=_("supporting unit") if SIDE_OF[kind] == "supporter" else _("receiving bureau"),
-                )
+                raise DomainError("entry_not_yours", NOT_YOURS[SIDE_OF[kind]], field="kind", status=403)
         entries = [
             rules.Entry(pk, k, a, on, r)
             for pk, k, a, on, r in item.ledger.order_by("seq").values_list(
@@ -322,12 +319,6 @@ def ledger_post(
         )
         _audit(actor, "create", entry, division_code=item.division_code, organisation_id=organisation.pk)
     return entry
-
-
-def rules_kind_labels():
-    from anjian.aid.models import EntryKind
-
-    return EntryKind.choices
 
 
 def _limit(b: rules.Balances, kind: str) -> str:
