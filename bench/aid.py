@@ -124,8 +124,8 @@ WHERE division_code LIKE %(prefix)s GROUP BY status"""
 MILESTONES_SQL = """
 SELECT count(*) FILTER (WHERE m.accepted_on IS NOT NULL),
        count(*) FILTER (WHERE m.accepted_on IS NULL AND m.delivered_on IS NOT NULL),
-       count(*) FILTER (WHERE m.delivered_on IS NULL AND m.planned_on < %(today)s),
-       count(*) FILTER (WHERE m.delivered_on IS NULL AND m.planned_on >= %(today)s),
+       count(*) FILTER (WHERE m.delivered_on IS NULL AND m.planned_on < %(today)s AND i.status <> 'cancelled'),
+       count(*) FILTER (WHERE m.delivered_on IS NULL AND m.planned_on >= %(today)s AND i.status <> 'cancelled'),
        count(*) FILTER (WHERE m.delivered_on <= m.planned_on),
        count(*) FILTER (WHERE m.quality_ok)
 FROM aid_milestone m JOIN aid_aiditem i ON i.id = m.item_id

@@ -19,6 +19,7 @@ from ninja.security import SessionAuth
 from anjian.accidents.api import router as accidents_router
 from anjian.aid.api import router as aid_router
 from anjian.aid.api_more import router as aid_more_router
+from anjian.aid.api_pool import router as aid_pool_router
 from anjian.core.api import router as core_router
 from anjian.core.auth import TokenAuth
 from anjian.core.errors import MESSAGES, DomainError, FormErrors
@@ -70,6 +71,7 @@ api.add_router("/", training_router)
 api.add_router("/", emergency_router)
 api.add_router("/", aid_router)
 api.add_router("/", aid_more_router)
+api.add_router("/", aid_pool_router)
 
 
 def error_response(request, status: int, errors: list[tuple[str | None, str, str]]):

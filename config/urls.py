@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("anjian.training.urls")),
     path("", include("anjian.emergency.urls")),
     path("", include("anjian.aid.urls")),
+    path("", include("anjian.aid.urls_reports")),
+    path("", include("anjian.aid.urls_more")),
 ]
 
 handler404 = "anjian.core.views.not_found"

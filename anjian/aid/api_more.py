@@ -455,19 +455,25 @@ class ExpertOut(Schema):
     fields: list[str]
     title: str
     employer: str
+    qualifications: str
     available: bool
+    engaged_now: bool = Field(description="in an engagement that runs today")
     division_code: str
     phone: str
 
 
 def expert_out(e) -> dict:
+    from anjian.aid.pool import engaged_now
+
     return {
         "id": e.pk,
         "name": e.name,
         "fields": [f.strip() for f in e.specialties.split(",") if f.strip()],
         "title": e.title,
         "employer": e.employer,
+        "qualifications": e.qualifications,
         "available": e.available,
+        "engaged_now": engaged_now(e.engagements.all(), timezone.localdate()),
         "division_code": e.division_code,
         "phone": e.phone,
     }
@@ -476,7 +482,7 @@ def expert_out(e) -> dict:
 def _experts(person):
     from anjian.emergency.selectors import experts_visible_to
 
-    return experts_visible_to(person)
+    return experts_visible_to(person).prefetch_related("engagements")
 
 
 @router.get("/experts", response=list[ExpertOut])

@@ -102,6 +102,8 @@ class EntryForm(forms.Form):
         label=_("Entry taken back (for a reversal)"), coerce=int, required=False, empty_value=None
     )
 
+    evidence_file = forms.FileField(label=_("Voucher (PDF or photo)"), required=False)
+
     def __init__(self, *args, kinds=(), reversible=(), **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(EntryKind.choices)
@@ -142,3 +144,5 @@ class AcceptForm(forms.Form):
     quality_ok = forms.BooleanField(label=_("Quality as agreed"), required=False)
     quantity_ok = forms.BooleanField(label=_("Quantity in full"), required=False)
     note = forms.CharField(label=_("Acceptance note"), max_length=10000, required=False)
+
+    evidence_file = forms.FileField(label=_("Acceptance record (PDF or photo)"), required=False)

@@ -280,3 +280,72 @@ class Measurement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["division", "indicator", "as_of"], name="aid_measurement_unique"),
         ]
+
+
+class Service(models.TextChoices):
+    TESTING = "testing", _("Testing")
+    ASSESSMENT = "assessment", _("Safety assessment")
+    TRAINING = "training", pgettext_lazy("institution", "Training")
+    DESIGN = "design", _("Design")
+
+
+class InstitutionProfile(models.Model):
+    """What a technical institution (an organisation of kind institution) offers the systems: its services, its
+    accreditation and until when it holds."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="institution_profile")
+    services = models.JSONField(_("services"), default=list)  # of Service values
+    qualifications = models.TextField(_("qualifications"), blank=True)
+    accreditation = models.CharField(_("accreditation number"), max_length=100, blank=True)
+    accredited_until = models.DateField(_("accredited until"), null=True, blank=True)
+    updated_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+
+class EngagementPurpose(models.TextChoices):
+    INVESTIGATION = "investigation", _("Accident investigation")
+    INCIDENT = "incident", _("Incident command")
+    INSPECTION = "inspection", _("Enforcement inspection")
+    AID = "aid", _("Aid item")
+    REVIEW = "review", _("Review or assessment")
+    TRAINING = "training", pgettext_lazy("engagement", "Training")
+
+
+class Engagement(models.Model):
+    """An expert or a technical institution engaged by a bureau for a piece of work of one of the systems."""
+
+    expert = models.ForeignKey(
+        "emergency.Expert", null=True, blank=True, on_delete=models.PROTECT, related_name="engagements"
+    )
+    institution = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements"
+    )
+    engaged_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    division_code = models.CharField(max_length=6)  # the engaging bureau's: the scope anchor
+    purpose = models.CharField(_("for"), max_length=20, choices=EngagementPurpose.choices)
+    accident = models.ForeignKey(
+        "accidents.Accident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    incident = models.ForeignKey(
+        "emergency.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    inspection = models.ForeignKey(
+        "enforcement.Inspection", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(AidItem, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements")
+    role = models.CharField(_("role"), max_length=200)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(expert__isnull=False) & Q(institution__isnull=True))
+                | (Q(expert__isnull=True) & Q(institution__isnull=False)),
+                name="aid_engagement_one_party",
+            )
+        ]

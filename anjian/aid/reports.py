@@ -82,8 +82,9 @@ def milestones_by_state(person, today: datetime.date, *, division_prefix: str | 
     counts = Milestone.objects.filter(item__in=items.values("pk")).aggregate(
         accepted=Count("pk", filter=Q(accepted_on__isnull=False)),
         delivered=Count("pk", filter=Q(accepted_on__isnull=True, delivered_on__isnull=False)),
+        # An undelivered milestone of a cancelled item is neither late nor still planned: it will not come.
         late=Count("pk", filter=Q(delivered_on__isnull=True, planned_on__lt=today) & ~Q(item__status="cancelled")),
-        planned=Count("pk", filter=Q(delivered_on__isnull=True, planned_on__gte=today)),
+        planned=Count("pk", filter=Q(delivered_on__isnull=True, planned_on__gte=today) & ~Q(item__status="cancelled")),
         on_time=Count("pk", filter=Q(delivered_on__isnull=False, delivered_on__lte=F("planned_on"))),
         quality_ok=Count("pk", filter=Q(quality_ok=True)),
     )

@@ -66,6 +66,29 @@ def _amount(value, field: str) -> Decimal:
     return Decimal(str(value))
 
 
+def check_evidence(upload, field: str = "evidence_file") -> None:
+    """A voucher's scan or an acceptance record: a PDF, or a JPEG, PNG or WebP image, under the photo size limit;
+    named by its content's hash."""
+    import hashlib
+
+    from django.conf import settings
+
+    from anjian.core.photos import check_photo
+
+    if upload.size > settings.PHOTO_MAX_BYTES:
+        raise DomainError("photo_too_large", field=field, limit=f"{settings.PHOTO_MAX_BYTES // (1024 * 1024)} MiB")
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        check_photo(upload, field)
+        return
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    upload.name = f"{digest.hexdigest()[:24]}.pdf"
+
+
 def _keeper(actor) -> Organisation:
     organisation = actor.organisation
     if organisation is None or not actor.has_perm(perms.KEEP_AID):
@@ -264,7 +287,16 @@ SIDE_OF = {
 
 
 def ledger_post(
-    actor, item: AidItem, *, kind: str, amount_yuan, date, evidence: str = "", note: str = "", reverses=None
+    actor,
+    item: AidItem,
+    *,
+    kind: str,
+    amount_yuan,
+    date,
+    evidence: str = "",
+    note: str = "",
+    reverses=None,
+    evidence_file=None,
 ) -> LedgerEntry:
     """Post an entry to an item's ledger. The supporting unit commits and transfers; the receiving bureau confirms
     receipts and records spending (with its vouchers); either takes back its own entry by a reversal. Checked under
@@ -277,6 +309,8 @@ def ledger_post(
     evidence = (evidence or "").strip()[:300]
     if kind in (rules.TRANSFER, rules.RECEIPT, rules.EXPENDITURE) and not evidence:
         raise DomainError("required", field="evidence")
+    if evidence_file:
+        check_evidence(evidence_file)
     with transaction.atomic():
         item = AidItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
         if kind in (rules.COMMITMENT, rules.TRANSFER) and item.status in CLOSED:
@@ -313,6 +347,7 @@ def ledger_post(
             date=date,
             reverses_id=int(reverses) if kind == rules.REVERSAL else None,
             evidence_note=evidence,
+            evidence=evidence_file or "",
             note=(note or "").strip()[:500],
             recorded_by=actor,
             recorded_org=organisation,
@@ -372,13 +407,15 @@ def milestone_deliver(actor, milestone: Milestone, *, delivered_on, note: str = 
 
 
 def milestone_accept(
-    actor, milestone: Milestone, *, accepted_on, quality_ok: bool, quantity_ok: bool, note: str = ""
+    actor, milestone: Milestone, *, accepted_on, quality_ok: bool, quantity_ok: bool, note: str = "", evidence_file=None
 ) -> Milestone:
     """The receiving bureau accepts a delivered milestone: quality, quantity (on time follows from the dates), with
     its note; never before it was delivered."""
     item = milestone.item
     _receiver_of(actor, item)
     accepted_on = _day(accepted_on, "accepted_on")
+    if evidence_file:
+        check_evidence(evidence_file)
     with transaction.atomic():
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.accepted_on is not None:
@@ -393,6 +430,8 @@ def milestone_accept(
         milestone.accepted_on, milestone.accepted_by = accepted_on, actor
         milestone.quality_ok, milestone.quantity_ok = bool(quality_ok), bool(quantity_ok)
         milestone.acceptance_note = (note or "").strip()
+        if evidence_file:
+            milestone.evidence = evidence_file
         milestone.save()
         _audit(actor, "update", milestone, before=before, division_code=item.division_code,
                organisation_id=item.receiver_id)  # fmt: skip

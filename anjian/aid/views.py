@@ -283,7 +283,7 @@ def _reversible(user, item):
 
 def _row_form(request, form_class):
     """A form of a row (a step, a milestone): valid, or its first problem shown as a message."""
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         return form
     for name, errors in form.errors.items():
@@ -301,7 +301,10 @@ def item_detail(request, item_id):
     action = request.POST.get("action", "")
     kinds = SIDE_KINDS.get(side, rules.ENTRY_KINDS)
     entry_form = forms.EntryForm(
-        request.POST if action == "entry" else None, kinds=kinds, reversible=_reversible(user, item)
+        request.POST if action == "entry" else None,
+        request.FILES if action == "entry" else None,
+        kinds=kinds,
+        reversible=_reversible(user, item),
     )
     milestone_form = forms.MilestoneForm(request.POST if action == "milestone" else None)
     if request.method == "POST":

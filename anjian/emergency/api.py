@@ -357,6 +357,7 @@ class ExpertIn(LocatedIn):
     fields: list[str] = Field(min_length=1, max_length=20)
     title: str = Field("", max_length=100)
     employer: str = Field("", max_length=200)
+    qualifications: str = Field("", max_length=5000)
     available: bool = True
 
 
@@ -364,6 +365,7 @@ class ExpertOut(LocatedOut):
     fields: list[str]
     title: str
     employer: str
+    qualifications: str
     available: bool
 
 
@@ -372,6 +374,7 @@ def expert_out(expert) -> dict:
         "fields": [f.strip() for f in expert.specialties.split(",") if f.strip()],
         "title": expert.title,
         "employer": expert.employer,
+        "qualifications": expert.qualifications,
         "available": expert.available,
     }
 

@@ -108,6 +108,7 @@ class ExpertForm(LocatedForm):
     fields_text = forms.CharField(label=_("Fields"), max_length=300, help_text=_("Separated by commas."))
     title = forms.CharField(label=_("Professional title"), max_length=100, required=False)
     employer = forms.CharField(label=_("Employer"), max_length=200, required=False)
+    qualifications = forms.CharField(label=_("Qualifications"), required=False, **TEXT)
     available = forms.BooleanField(label=_("Available"), required=False, initial=True)
 
     def clean(self):

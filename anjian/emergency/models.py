@@ -260,6 +260,7 @@ class Expert(Located):
     specialties = models.CharField(_("fields"), max_length=300)  # comma-separated
     title = models.CharField(_("professional title"), max_length=100, blank=True)
     employer = models.CharField(_("employer"), max_length=200, blank=True)
+    qualifications = models.TextField(_("qualifications"), blank=True)
     available = models.BooleanField(_("available"), default=True)
 
     class Meta(Located.Meta):

@@ -456,6 +456,7 @@ def expert_save(actor, data: dict, expert: Expert | None = None) -> Expert:
     expert.specialties = _text(fields, "fields", max_length=300)
     expert.title = _text(data.get("title", expert.title), "title", required=False)[:100]
     expert.employer = _text(data.get("employer", expert.employer), "employer", required=False)[:200]
+    expert.qualifications = _text(data.get("qualifications", expert.qualifications), "qualifications", required=False)
     expert.available = bool(data.get("available", expert.available))
     with transaction.atomic():
         expert.save()

@@ -283,8 +283,8 @@ def test_the_expert_pool_is_read_within_ones_area(cap):
     assert names(w.region_api, division="5402") == ["平措"]
     one = w.lhasa_api.get(f"{API}/experts/{lhasa.pk}").json()
     assert one == {"id": lhasa.pk, "name": "多吉", "fields": ["危险化学品", "矿山救援"], "title": "高级工程师",
-                   "employer": "西藏矿业", "available": True, "division_code": "540100",
-                   "phone": "0891-1234"}  # fmt: skip
+                   "employer": "西藏矿业", "qualifications": "", "available": True, "engaged_now": False,
+                   "division_code": "540100", "phone": "0891-1234"}  # fmt: skip
     assert w.lhasa_api.get(f"{API}/experts/{busy.pk}").json()["available"] is False
     assert w.lhasa_api.get(f"{API}/experts/{shigatse.pk}").status_code == 404
     assert w.beijing_api.get(f"{API}/experts/{lhasa.pk}").status_code == 404

@@ -325,3 +325,28 @@ def test_the_supporting_unit_moves_its_item_on_from_the_page(login, aid):
     assert AidItem.objects.get().status == "under_way"
     page.post(url, {"action": "status", "status": "planned"})  # never back
     assert AidItem.objects.get().status == "under_way"
+
+
+def test_a_voucher_is_kept_with_its_entry_and_a_non_document_refused(login, aid):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anjian.aid import services
+
+    w = aid
+    item = AidItem.objects.get(pk=w.item["id"])
+    services.ledger_post(w.beijing_aid, item, kind="commitment", amount_yuan="1000", date=item.created_at.date())
+    services.ledger_post(w.beijing_aid, item, kind="transfer", amount_yuan="1000", date=item.created_at.date(),
+                         evidence="京财拨-1")  # fmt: skip
+    page = login(w.lhasa_aid)
+    url = f"/aid/items/{item.pk}/"
+    body = {"action": "entry", "kind": "receipt", "amount_yuan": "400", "date": item.created_at.date().isoformat(),
+            "evidence": "藏财收-1"}  # fmt: skip
+    bad = SimpleUploadedFile("voucher.pdf", b"not a document", content_type="application/pdf")
+    page.post(url, body | {"evidence_file": bad})
+    assert not LedgerEntry.objects.filter(kind="receipt").exists()
+    pdf = SimpleUploadedFile(
+        "voucher.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "application/pdf"
+    )
+    page.post(url, body | {"evidence_file": pdf})
+    receipt = LedgerEntry.objects.get(kind="receipt")
+    assert receipt.evidence.name.endswith(".pdf") and receipt.evidence.read().startswith(b"%PDF-")
