@@ -410,3 +410,26 @@ def item_detail(request, item_id):
             today=today,
         ),
     )
+
+
+EVIDENCE_TYPES = {".pdf": "application/pdf", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+@login_required
+def evidence(request, item_id, kind, pk):
+    """A voucher of a ledger entry or the acceptance record of a milestone, served only to those who see the item."""
+    from pathlib import Path
+
+    from django.http import FileResponse
+
+    item = _found(selectors.get_item_for, request.user, item_id)
+    holder = (item.ledger if kind == "entry" else item.milestones).filter(pk=pk).first()
+    if holder is None or not holder.evidence:
+        raise Http404
+    suffix = Path(holder.evidence.name).suffix.lower()
+    response = FileResponse(
+        holder.evidence.open("rb"), content_type=EVIDENCE_TYPES.get(suffix, "application/octet-stream")
+    )
+    response["Content-Disposition"] = f'inline; filename="{Path(holder.evidence.name).name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

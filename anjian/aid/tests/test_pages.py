@@ -327,7 +327,7 @@ def test_the_supporting_unit_moves_its_item_on_from_the_page(login, aid):
     assert AidItem.objects.get().status == "under_way"
 
 
-def test_a_voucher_is_kept_with_its_entry_and_a_non_document_refused(login, aid):
+def test_a_voucher_is_kept_with_its_entry_and_a_non_document_refused(login, client, aid):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from anjian.aid import services
@@ -350,3 +350,11 @@ def test_a_voucher_is_kept_with_its_entry_and_a_non_document_refused(login, aid)
     page.post(url, body | {"evidence_file": pdf})
     receipt = LedgerEntry.objects.get(kind="receipt")
     assert receipt.evidence.name.endswith(".pdf") and receipt.evidence.read().startswith(b"%PDF-")
+
+    served = page.get(f"/aid/items/{item.pk}/entry/{receipt.pk}/evidence/")
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert b"".join(served.streaming_content).startswith(b"%PDF-")
+    assert f'data-evidence="{receipt.seq}"' in page.get(url).content.decode()
+    client.logout()
+    other = login(w.shigatse_aid)
+    assert other.get(f"/aid/items/{item.pk}/entry/{receipt.pk}/evidence/").status_code == 404
