@@ -6,12 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from anjian.aid import rules, selectors, services
-from anjian.aid.models import Form
+from anjian.aid.models import Form, LedgerEntry
 from anjian.core.api import ERRORS, Page
 from anjian.core.schemas import InputSchema
 
@@ -225,7 +226,10 @@ def list_items(
     form: str = Query("", max_length=10),
     division: str = Query("", max_length=6),
 ):
-    qs = selectors.items_visible_to(request.auth).prefetch_related("steps", "indicators", "milestones")
+    ledger = Prefetch(
+        "ledger", LedgerEntry.objects.only("id", "item_id", "seq", "kind", "amount_yuan", "date", "reverses_id")
+    )
+    qs = selectors.items_visible_to(request.auth).prefetch_related("steps", "indicators", "milestones", ledger)
     if plan is not None:
         qs = qs.filter(plan_id=plan)
     if form:
@@ -380,7 +384,9 @@ class MilestoneOut(Schema):
     planned_on: date
     weight: Decimal
     deliverables: str
-    state: str = Field(description="planned, late, delivered (awaiting acceptance) or accepted")
+    state: str = Field(
+        description="planned, late, delivered (awaiting acceptance), accepted, or cancelled (its item was)"
+    )
     delivered_on: date | None
     delivery_note: str
     accepted_on: date | None
@@ -409,7 +415,9 @@ def milestone_out(m) -> dict:
             )
         },  # fmt: skip
         "id": m.pk,
-        "state": rules.milestone_state(m.planned_on, m.delivered_on, m.accepted_on, today),
+        "state": rules.milestone_state(
+            m.planned_on, m.delivered_on, m.accepted_on, today, cancelled=m.item.status == "cancelled"
+        ),
         "on_time": rules.on_time(m.planned_on, m.delivered_on),
     }
 

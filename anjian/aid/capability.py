@@ -151,24 +151,37 @@ def _indicator(code) -> Indicator:
 
 
 def target_set(actor, *, division_code: str, indicator_code: str, value, due_on, baseline=None) -> Target:
-    """A bureau's target for an indicator by a date; setting it again for the same date replaces it."""
+    """A bureau's target for an indicator by a date, set by a bureau above it (a prefecture or county bureau does not
+    set its own targets; the provincial bureau sets its own and those below it). Setting it again for the same date
+    replaces it. A target lies beyond its baseline in the direction the indicator improves."""
     organisation, division, _bureau = _keeper_over(actor, division_code)
+    if organisation.division_id == division.code and division.level not in ("national", "province"):
+        raise DomainError("target_own", field="division_code", status=403)
     indicator = _indicator(indicator_code)
     value = _value(indicator, value, "value")
     baseline = None if baseline in (None, "") else _value(indicator, baseline, "baseline")
+    if baseline is not None and (value < baseline if indicator.higher_is_better else value > baseline):
+        raise DomainError("target_behind_baseline", field="value")
     due_on = _day(due_on, "due_on", past=False)
-    with transaction.atomic():
-        target = (
-            Target.objects.select_for_update().filter(division=division, indicator=indicator, due_on=due_on).first()
-        )
-        before = snapshot(target) if target else None
-        if target is None:
-            target = Target(division=division, indicator=indicator, due_on=due_on)
-        target.value, target.baseline, target.set_by, target.set_at = value, baseline, actor, timezone.now()
-        target.save()
-        _audit(actor, "update" if before else "create", target, before=before, division_code=division.code,
-               organisation_id=organisation.pk)  # fmt: skip
-    return target
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                target = (
+                    Target.objects.select_for_update()
+                    .filter(division=division, indicator=indicator, due_on=due_on)
+                    .first()
+                )
+                before = snapshot(target) if target else None
+                if target is None:
+                    target = Target(division=division, indicator=indicator, due_on=due_on)
+                target.value, target.baseline, target.set_by, target.set_at = value, baseline, actor, timezone.now()
+                target.save()
+                _audit(actor, "update" if before else "create", target, before=before, division_code=division.code,
+                       organisation_id=organisation.pk)  # fmt: skip
+            return target
+        except IntegrityError:
+            continue  # a first setting of the same target committed meanwhile: replace it
+    raise DomainError("target_own", field="division_code", status=409)
 
 
 def measurement_record(

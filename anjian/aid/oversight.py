@@ -209,7 +209,13 @@ def rectifications_visible_to(person) -> QuerySet[Rectification]:
     if scope.is_empty:
         return qs.none()
     if scope.division_prefix is not None:
-        return qs.filter(inspection__division_code__startswith=scope.division_prefix)
+        p = scope.division_prefix
+        seen = (
+            Q(inspection__division_code__startswith=p)
+            | Q(item__division_code__startswith=p)
+            | Q(item__isnull=True, inspection__items__division_code__startswith=p)
+        )
+        return qs.filter(pk__in=Rectification.objects.filter(seen).values("pk"))
     mine = Q(item__plan__supporter_id=scope.organisation_id) | Q(
         item__isnull=True, inspection__items__plan__supporter_id=scope.organisation_id
     )

@@ -73,10 +73,14 @@ def engaged_now(engagements, today: datetime.date) -> bool:
 def profile_save(actor, institution: Organisation, *, services, qualifications="", accreditation="",
                  accredited_until=None) -> InstitutionProfile:  # fmt: skip
     """An institution keeps its own profile; a bureau over it may too."""
-    own = actor.organisation_id == institution.pk
+    from anjian.aid import permissions as perms
+    from anjian.core.models import Role
+
+    own = actor.organisation_id == institution.pk and actor.groups.filter(name=Role.ADMIN).exists()
     over = (
         actor.organisation is not None
         and actor.organisation.kind == OrganisationKind.BUREAU
+        and actor.has_perm(perms.KEEP_AID)
         and scope_for(actor).contains_division(institution.division_id)
     )
     if not (own or over):
@@ -125,8 +129,15 @@ def engagement_create(
     actor, *, expert=None, institution=None, purpose: str, target=None, role: str, starts_on, ends_on=None, note=""
 ) -> Engagement:
     """A bureau engages an expert of its pool or an institution for a piece of work it can see."""
+    from anjian.aid import permissions as perms
+    from anjian.emergency import permissions as emergency_perms
+
     organisation = actor.organisation
-    if organisation is None or organisation.kind != OrganisationKind.BUREAU:
+    if (
+        organisation is None
+        or organisation.kind != OrganisationKind.BUREAU
+        or not (actor.has_perm(perms.KEEP_AID) or actor.has_perm(emergency_perms.MANAGE_EMERGENCY))
+    ):
         raise DomainError("permission_denied", status=403)
     if (expert is None) == (institution is None):
         raise DomainError("required", field="expert")

@@ -147,11 +147,24 @@ def entry_problem(entries: Iterable[Entry], new: Entry) -> str | None:
             return "reversal_before_entry"
     elif new.reverses is not None:
         return "reversal_target_invalid"
-    after = balances([*entries, new])
-    if not consistent(after):
-        if new.kind == REVERSAL:
-            return "reversal_breaks_balance"
-        return PROBLEM_OF.get(new.kind, "amount_invalid")
+    # Consistent after the entry, and at the end of every day from its date on: money is not received before it was
+    # sent, nor spent before it was received (a receipt back-dated before its transfer is refused like an excessive
+    # one). One pass over the ledger in date order (the order of posting within a day).
+    ledger = [*entries, new]
+    by_id = {e.id: e for e in ledger}
+    order = sorted(ledger, key=lambda e: e.on)
+    running = Balances()
+    for n, e in enumerate(order):
+        if e.kind == REVERSAL:
+            taken = by_id[e.reverses]
+            running = running.add(taken.kind, -taken.amount)
+        else:
+            running = running.add(e.kind, e.amount)
+        end_of_day = n + 1 == len(order) or order[n + 1].on != e.on
+        if end_of_day and e.on >= new.on and not consistent(running):
+            if new.kind == REVERSAL:
+                return "reversal_breaks_balance"
+            return PROBLEM_OF.get(new.kind, "amount_invalid")
     return None
 
 
@@ -215,12 +228,17 @@ def milestone_problem(planned_on: datetime.date, delivered_on, accepted_on, toda
     return None
 
 
-def milestone_state(planned_on: datetime.date, delivered_on, accepted_on, today: datetime.date) -> str:
-    """planned, late (past its date, not delivered), delivered (awaiting acceptance), accepted."""
+def milestone_state(
+    planned_on: datetime.date, delivered_on, accepted_on, today: datetime.date, cancelled: bool = False
+) -> str:
+    """planned, late (past its date, not delivered), delivered (awaiting acceptance), accepted; an undelivered
+    milestone of a cancelled item is cancelled (it will not come: neither late nor planned)."""
     if accepted_on is not None:
         return "accepted"
     if delivered_on is not None:
         return "delivered"
+    if cancelled:
+        return "cancelled"
     return "late" if today > planned_on else "planned"
 
 

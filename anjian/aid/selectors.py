@@ -53,6 +53,11 @@ def get_item_for(person, item_id) -> AidItem:
 
 
 def entries_of(item: AidItem) -> list[rules.Entry]:
+    """The item's ledger as rules entries: from a prefetch of `ledger` when the list made one (one query a page),
+    else one query."""
+    if "ledger" in getattr(item, "_prefetched_objects_cache", {}):
+        rows = sorted(item.ledger.all(), key=lambda e: e.seq)
+        return [rules.Entry(e.pk, e.kind, e.amount_yuan, e.date, e.reverses_id) for e in rows]
     return [
         rules.Entry(pk, kind, amount, on, reverses)
         for pk, kind, amount, on, reverses in item.ledger.order_by("seq").values_list(
@@ -70,7 +75,7 @@ def ledger_of(item: AidItem) -> QuerySet[LedgerEntry]:
 
 
 def milestones_of(item: AidItem) -> QuerySet[Milestone]:
-    return item.milestones.select_related("delivered_by", "accepted_by")
+    return item.milestones.select_related("delivered_by", "accepted_by", "item")
 
 
 def item_progress(item: AidItem) -> "rules.Decimal":

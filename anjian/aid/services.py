@@ -80,8 +80,18 @@ def check_evidence(upload, field: str = "evidence_file") -> None:
     head = upload.read(5)
     upload.seek(0)
     if head != b"%PDF-":
-        check_photo(upload, field)
+        from PIL import Image
+
+        try:
+            check_photo(upload, field)
+        except Image.DecompressionBombError:
+            raise DomainError("photo_not_image", field=field) from None
         return
+    upload.seek(max(upload.size - 1024, 0))
+    tail = upload.read()
+    upload.seek(0)
+    if b"%%EOF" not in tail:
+        raise DomainError("photo_not_image", field=field)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -177,6 +187,8 @@ def item_create(
         except InvalidOperation:
             raise DomainError("invalid", field="quantity") from None
         if not quantity.is_finite() or quantity <= 0 or quantity >= Decimal("1e10"):
+            raise DomainError("invalid", field="quantity")
+        if quantity != quantity.quantize(rules.CENT):
             raise DomainError("invalid", field="quantity")
     else:
         quantity = None
@@ -312,7 +324,7 @@ def ledger_post(
     if evidence_file:
         check_evidence(evidence_file)
     with transaction.atomic():
-        item = AidItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        item = AidItem.objects.select_for_update(of=("self",)).select_related("plan").get(pk=item.pk)
         if kind in (rules.COMMITMENT, rules.TRANSFER) and item.status in CLOSED:
             raise DomainError("item_closed", status=409, state=item.get_status_display())
         if kind == rules.REVERSAL:
@@ -335,10 +347,17 @@ def ledger_post(
         ]
         new = rules.Entry("new", kind, amount, date, int(reverses) if kind == rules.REVERSAL else None)
         problem = rules.entry_problem(entries, new)
+        over_amount = item.amount_yuan is not None and rules.balances(entries).committed + amount > item.amount_yuan
+        if problem is None and kind == rules.COMMITMENT and over_amount:
+            problem = "commitment_exceeds_amount"
         if problem:
             field = "reverses" if problem in ("already_reversed", "reversal_target_invalid") else "amount_yuan"
             status = 409 if problem in ("already_reversed", "reversal_breaks_balance") or "exceeds" in problem else None
-            raise DomainError(problem, field=field, status=status, limit=_limit(rules.balances(entries), kind))
+            b = rules.balances(entries)
+            limit = (
+                f"{item.amount_yuan - b.committed:,.2f}" if problem == "commitment_exceeds_amount" else _limit(b, kind)
+            )
+            raise DomainError(problem, field=field, status=status, limit=limit)
         entry = LedgerEntry.objects.create(
             item=item,
             seq=len(entries) + 1,
@@ -366,15 +385,16 @@ def _limit(b: rules.Balances, kind: str) -> str:
 
 def milestone_add(actor, item: AidItem, *, title: str, planned_on, weight=1, deliverables: str = "") -> Milestone:
     _supporter_of(actor, item.plan)
-    if item.status in CLOSED:
-        raise DomainError("item_closed", status=409, state=item.get_status_display())
     try:
         weight = Decimal(str(weight))
     except InvalidOperation:
         raise DomainError("weight_invalid", field="weight") from None
-    if not weight.is_finite() or weight <= 0 or weight >= 10_000:
+    if not weight.is_finite() or weight <= 0 or weight >= 10_000 or weight != weight.quantize(rules.CENT):
         raise DomainError("weight_invalid", field="weight")
     with transaction.atomic():
+        locked = AidItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status in CLOSED:
+            raise DomainError("item_closed", status=409, state=locked.get_status_display())
         milestone = Milestone.objects.create(
             item=item,
             title=_text(title, "title", max_length=200),
@@ -390,10 +410,11 @@ def milestone_deliver(actor, milestone: Milestone, *, delivered_on, note: str = 
     """The supporting side reports the milestone delivered."""
     item = milestone.item
     _supporter_of(actor, item.plan)
-    if item.status in CLOSED:
-        raise DomainError("item_closed", status=409, state=item.get_status_display())
     delivered_on = _day(delivered_on, "delivered_on")
     with transaction.atomic():
+        locked = AidItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status in CLOSED:
+            raise DomainError("item_closed", status=409, state=locked.get_status_display())
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.accepted_on is not None:
             raise DomainError("milestone_accepted", status=409)
@@ -417,6 +438,9 @@ def milestone_accept(
     if evidence_file:
         check_evidence(evidence_file)
     with transaction.atomic():
+        locked = AidItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status == "cancelled":
+            raise DomainError("item_closed", status=409, state=locked.get_status_display())
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.accepted_on is not None:
             raise DomainError("milestone_accepted", status=409)

@@ -384,7 +384,9 @@ def item_detail(request, item_id):
         s.late = s.done_on is None and s.due_on < today
     milestones = list(selectors.milestones_of(item))
     for m in milestones:
-        m.state = rules.milestone_state(m.planned_on, m.delivered_on, m.accepted_on, today)
+        m.state = rules.milestone_state(
+            m.planned_on, m.delivered_on, m.accepted_on, today, cancelled=item.status == "cancelled"
+        )
         m.on_time = rules.on_time(m.planned_on, m.delivered_on)
     return render(
         request,

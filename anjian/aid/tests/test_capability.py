@@ -107,12 +107,12 @@ def test_gap_and_attainment_against_hand_computed_figures(cap):
     assert target(w.region_api, "enf_vehicles", "40", 365, baseline="10").status_code == 200  # the nearest ahead
     assert target(w.region_api, "enf_vehicles", "60", 900).status_code == 200
     measure(w.lhasa_api, "info_reports_on_time", "87.5", -3)
-    target(w.lhasa_api, "info_reports_on_time", "95", 100)
+    target(w.region_api, "info_reports_on_time", "95", 100)
     measure(w.lhasa_api, "trn_examiners", "14", -3)
-    target(w.lhasa_api, "trn_examiners", "12", -30)  # only past targets: the latest
-    target(w.lhasa_api, "trn_examiners", "10", -90)
+    target(w.region_api, "trn_examiners", "12", -30)  # only past targets: the latest
+    target(w.region_api, "trn_examiners", "10", -90)
     measure(w.lhasa_api, "emg_command_centre", "0", -3)
-    target(w.lhasa_api, "emg_command_centre", "1", 200)
+    target(w.region_api, "emg_command_centre", "1", 200)
 
     body = w.lhasa_api.get(f"{API}/capability/540100").json()
     assert (body["division_code"], body["bureau"]) == ("540100", w.lhasa.pk)
@@ -141,8 +141,8 @@ def test_gap_and_attainment_against_hand_computed_figures(cap):
 
 def test_a_target_set_again_for_its_date_is_replaced_and_audited(cap):
     w = cap
-    target(w.lhasa_api, "enf_vehicles", "40", 365)
-    again = target(w.lhasa_api, "enf_vehicles", "45", 365, baseline="10")
+    target(w.region_api, "enf_vehicles", "40", 365)
+    again = target(w.region_api, "enf_vehicles", "45", 365, baseline="10")
     assert again.status_code == 200 and Decimal(again.json()["value"]) == 45
     assert Target.objects.count() == 1 and Target.objects.get().baseline == 10
     actions = list(
@@ -190,12 +190,12 @@ def test_the_table_of_the_prefectures(cap):
     w = cap
     measure(w.lhasa_api, "enf_vehicles", "12", -60)
     measure(w.lhasa_api, "enf_vehicles", "25", -1)
-    target(w.lhasa_api, "enf_vehicles", "40", 365)
+    target(w.region_api, "enf_vehicles", "40", 365)
     for response in (
         measure(w.shigatse_api, "enf_vehicles", "8", -20, division="540200"),
-        target(w.shigatse_api, "enf_vehicles", "30", 365, division="540200"),
+        target(w.region_api, "enf_vehicles", "30", 365, division="540200"),
         measure(w.shigatse_api, "info_reports_on_time", "100", -2, division="540200"),
-        target(w.shigatse_api, "info_reports_on_time", "95", 100, division="540200"),
+        target(w.region_api, "info_reports_on_time", "95", 100, division="540200"),
     ):
         assert response.status_code in (200, 201), response.json()
 
@@ -240,14 +240,21 @@ def test_bad_input_is_refused_and_nothing_is_kept(cap):
                       ("info_terminals", "3.001")):  # fmt: skip
         assert problem(measure(w.lhasa_api, code, bad, -2)) == (400, "value_invalid", "value"), (code, bad)
     assert measure(w.lhasa_api, "enf_staff_ratio", "104.5", -2).status_code == 201  # past the establishment
-    assert problem(target(w.lhasa_api, "enf_vehicles", "-3", 100)) == (400, "value_invalid", "value")
-    assert problem(target(w.lhasa_api, "enf_vehicles", "30", 100, baseline="0.5")) == (400, "value_invalid",
+    assert problem(target(w.region_api, "enf_vehicles", "-3", 100)) == (400, "value_invalid", "value")
+    assert problem(target(w.region_api, "enf_vehicles", "30", 100, baseline="0.5")) == (400, "value_invalid",
                                                                                        "baseline")  # fmt: skip
     assert problem(target(w.lhasa_api, "enf_vehicles", "30", 100, division="540200"))[:2] == (
         403, "division_out_of_scope")  # fmt: skip
     # Who keeps capability: administrators and aid coordinators of a bureau over the division.
     assert problem(measure(w.lhasa_insp_api, "enf_vehicles", "5", -3))[:2] == (403, "permission_denied")
     assert problem(target(w.lhasa_insp_api, "enf_vehicles", "5", 30))[:2] == (403, "permission_denied")
+    # A prefecture does not set its own targets; nor does a target lie behind its baseline.
+    assert problem(target(w.lhasa_api, "enf_vehicles", "5", 30))[:2] == (403, "target_own")
+    assert problem(target(w.region_api, "enf_vehicles", "5", 30, baseline="10")) == (
+        400,
+        "target_behind_baseline",
+        "value",
+    )
     assert problem(measure(w.beijing_api, "enf_vehicles", "5", -3))[:2] == (403, "division_out_of_scope")
     assert problem(target(w.jiangsu_api, "enf_vehicles", "5", 30))[:2] == (403, "division_out_of_scope")
     assert measure(w.region_api, "enf_vehicles", "5", -3, division="540200").status_code == 201

@@ -257,3 +257,12 @@ def test_a_cancelled_item_takes_no_new_money_or_milestones_but_its_entries_can_b
         w.beijing_api.post(f"{API}/aid/items/{w.item['id']}/milestones", {"title": "x", "planned_on": day(5)})
     )[:2] == (409, "item_closed")
     assert post(w.beijing_api, w.item, "reversal", "1000", reverses=commitment["id"]).status_code == 201
+
+
+def test_commitments_stay_within_the_item_and_weights_in_fen(aid):
+    w = aid
+    assert post(w.beijing_api, w.item, "commitment", "900000").status_code == 201
+    assert problem(post(w.beijing_api, w.item, "commitment", "100000.01"))[:2] == (409, "commitment_exceeds_amount")
+    path = f"{API}/aid/items/{w.item['id']}/milestones"
+    assert problem(w.beijing_api.post(path, {"title": "x", "planned_on": day(5), "weight": "0.001"}))[0] in (400, 422)
+    assert not w.beijing_api.get(path).json()

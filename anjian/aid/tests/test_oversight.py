@@ -410,3 +410,21 @@ def test_overdue_of_someone_outside_aid_is_empty(aid, api):
                                                   division_id="540100")  # fmt: skip
     body = api(make_person("lab", enterprise_like, "aid")).get(f"{API}/aid/overdue").json()
     assert body["counts"]["total"] == 0 and body["by_supporter"] == [] and body["by_bureau"] == []
+
+
+def test_an_inspection_of_two_prefectures_is_answered_by_each_receiving_bureau(aid):
+    w = aid
+    made = inspect(w.region_lead_api, [w.b_funds, w.s_project], [
+        {"item": w.s_project.pk, "requirement": "补齐装备验收记录", "due_on": iso(20)},
+        {"requirement": "统一台账格式", "due_on": iso(30)},
+    ])  # fmt: skip
+    assert made.status_code == 201, made.json()
+    rects = {r["requirement"]: r["id"] for r in made.json()["rectifications"]}
+    for requirement in ("补齐装备验收记录", "统一台账格式"):
+        answered = w.shigatse_api.post(
+            f"{API}/aid/rectifications/{rects[requirement]}/done", {"done_on": iso(), "note": "已完成"}
+        )
+        assert answered.status_code == 200, (requirement, answered.json())
+    # Lhasa's bureau is not the receiver of Shanghai's item: it cannot answer that one.
+    assert w.lhasa_api.post(f"{API}/aid/rectifications/{rects['补齐装备验收记录']}/done",
+                            {"done_on": iso(), "note": "x"}).status_code in (403, 404)  # fmt: skip

@@ -94,3 +94,12 @@ def test_an_institution_keeps_its_profile_and_is_engaged(pool, api):
     # The institution sees its own engagements, not Lhasa's others.
     assert [e["id"] for e in own.get(f"{API}/engagements").json()["items"]] == [made.json()["id"]]
     assert w.shigatse_api.put(f"{API}/institutions/{w.institute.pk}", body).status_code == 404
+
+
+def test_only_aid_keepers_write_the_pool(pool, api):
+    w = pool
+    inspector = api(w.lhasa_inspector)
+    body = {"services": ["testing"], "accreditation": "FAKE", "accredited_until": "2099-01-01"}
+    assert inspector.put(f"{API}/institutions/{w.institute.pk}", body).status_code == 403
+    made = inspector.post(f"{API}/experts/{w.expert.pk}/engagements", engagement(target=str(w.incident.pk)))
+    assert made.status_code in (403, 404) and not Engagement.objects.exists()

@@ -153,3 +153,16 @@ def test_capability_gap_and_attainment():
     assert rules.gap(Y(40), Y(31)) == 9 and rules.gap(Y(40), Y(45)) == 0 and rules.gap(Y(40), None) is None
     assert rules.gap(Y(2), Y(5), higher_is_better=False) == 3  # e.g. hours to reach a site: lower is better
     assert rules.attainment(Y(40), Y(31), Y(22)) == Y("0.5") and rules.attainment(Y(40), Y(50)) == 1
+
+
+def test_money_is_not_received_before_it_was_sent_nor_spent_before_it_was_received():
+    entries = [
+        Entry(1, COMMITMENT, Y(100), D(2026, 3, 1)),
+        Entry(2, TRANSFER, Y(100), D(2026, 3, 10)),
+    ]
+    assert rules.entry_problem(entries, Entry(3, RECEIPT, Y(100), D(2026, 3, 9))) == "receipt_exceeds_transfer"
+    assert rules.entry_problem(entries, Entry(3, RECEIPT, Y(100), D(2026, 3, 10))) is None  # the same day
+    received = [*entries, Entry(3, RECEIPT, Y(100), D(2026, 3, 12))]
+    assert rules.entry_problem(received, Entry(4, EXPENDITURE, Y(1), D(2026, 3, 11))) == "expenditure_exceeds_receipt"
+    # Nor does a transfer dated before its commitment pass.
+    assert rules.entry_problem([], Entry(1, TRANSFER, Y(1), D(2026, 1, 1))) == "transfer_exceeds_commitment"
