@@ -5,6 +5,7 @@ the region all of the region's."""
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
+from uuid import UUID
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -290,6 +291,7 @@ class EntryIn(InputSchema):
     )
     note: str = Field("", max_length=500)
     reverses: int | None = Field(None, ge=1, le=2**63 - 1, description="a reversal: the id of the entry it takes back")
+    uuid: UUID | None = Field(None, description="a client-made id: sending the entry again answers 200 with it")
 
 
 class EntryOut(Schema):
@@ -345,7 +347,7 @@ def get_ledger(request, item_id: int):
     }
 
 
-@router.post("/aid/items/{item_id}/ledger", response={201: EntryOut, **ERRORS})
+@router.post("/aid/items/{item_id}/ledger", response={201: EntryOut, 200: EntryOut, **ERRORS})
 def post_entry(request, item_id: int, payload: EntryIn):
     """Post an entry: `commitment` and `transfer` by the supporting unit, `receipt` and `expenditure` by the
     receiving bureau, `reversal` (naming `reverses`) by the side that posted the entry. Refused: a transfer beyond the
@@ -353,8 +355,9 @@ def post_entry(request, item_id: int, payload: EntryIn):
     (`expenditure_exceeds_receipt`). Entries are never changed or deleted."""
     item = selectors.get_item_for(request.auth, item_id)
     entry = services.ledger_post(request.auth, item, **payload.dict())
-    entry.reversed_by = None
-    return 201, entry_out(entry)
+    if entry.created:
+        entry.reversed_by = None
+    return (201 if entry.created else 200), entry_out(entry)
 
 
 @router.api_operation(

@@ -27,6 +27,7 @@ MESSAGES = {
         "Reversing this entry would leave more transferred, received or spent than is left before it: reverse the "
         "later entries first."
     ),
+    "entry_conflict": _("An entry with this id was posted with other content."),
     "ledger_append_only": _("Ledger entries are never changed or deleted: post a reversal instead."),
     "accepted_before_delivery": _("A milestone is accepted only after it has been delivered."),
     "milestone_accepted": _("This milestone has been accepted: it cannot change."),

@@ -110,6 +110,7 @@ class LedgerEntry(models.Model):
     UPDATE (and DELETE on PostgreSQL); a mistake is taken back by a reversal naming the entry."""
 
     item = models.ForeignKey(AidItem, on_delete=models.PROTECT, related_name="ledger")
+    uuid = models.UUIDField(null=True, blank=True)  # a client's id for the entry: sent again, the same entry answers
     seq = models.PositiveIntegerField()
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
     amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
@@ -126,6 +127,7 @@ class LedgerEntry(models.Model):
         ordering = ["item", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["item", "seq"], name="aid_ledger_seq_unique"),
+            models.UniqueConstraint(fields=["uuid"], name="aid_ledger_uuid_unique"),
             models.CheckConstraint(condition=Q(amount_yuan__gt=0), name="aid_ledger_amount_positive"),
         ]
 

@@ -309,6 +309,7 @@ def ledger_post(
     note: str = "",
     reverses=None,
     evidence_file=None,
+    uuid=None,
 ) -> LedgerEntry:
     """Post an entry to an item's ledger. The supporting unit commits and transfers; the receiving bureau confirms
     receipts and records spending (with its vouchers); either takes back its own entry by a reversal. Checked under
@@ -325,6 +326,22 @@ def ledger_post(
         check_evidence(evidence_file)
     with transaction.atomic():
         item = AidItem.objects.select_for_update(of=("self",)).select_related("plan").get(pk=item.pk)
+        if uuid is not None:
+            # A retry (a lost answer, a resent form) answers the entry already posted; the same id with other
+            # content, or on another item, is a conflict. Checked under the item's lock.
+            sent = LedgerEntry.objects.filter(uuid=uuid).first()
+            if sent is not None:
+                same = (sent.item_id, sent.kind, sent.amount_yuan, sent.date, sent.reverses_id) == (
+                    item.pk,
+                    kind,
+                    amount,
+                    date,
+                    int(reverses) if kind == rules.REVERSAL and reverses else None,
+                )
+                if not same:
+                    raise DomainError("entry_conflict", field="uuid", status=409)
+                sent.created = False
+                return sent
         if kind in (rules.COMMITMENT, rules.TRANSFER) and item.status in CLOSED:
             raise DomainError("item_closed", status=409, state=item.get_status_display())
         if kind == rules.REVERSAL:
@@ -370,7 +387,9 @@ def ledger_post(
             note=(note or "").strip()[:500],
             recorded_by=actor,
             recorded_org=organisation,
+            uuid=uuid,
         )
+        entry.created = True
         _audit(actor, "create", entry, division_code=item.division_code, organisation_id=organisation.pk)
     return entry
 

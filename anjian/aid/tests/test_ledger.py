@@ -266,3 +266,15 @@ def test_commitments_stay_within_the_item_and_weights_in_fen(aid):
     path = f"{API}/aid/items/{w.item['id']}/milestones"
     assert problem(w.beijing_api.post(path, {"title": "x", "planned_on": day(5), "weight": "0.001"}))[0] in (400, 422)
     assert not w.beijing_api.get(path).json()
+
+
+def test_an_entry_sent_again_with_its_id_is_posted_once(aid):
+    import uuid
+
+    w = aid
+    key = str(uuid.uuid4())
+    first = post(w.beijing_api, w.item, "commitment", "1000", uuid=key)
+    again = post(w.beijing_api, w.item, "commitment", "1000", uuid=key)
+    assert (first.status_code, again.status_code) == (201, 200) and first.json()["id"] == again.json()["id"]
+    assert LedgerEntry.objects.count() == 1
+    assert problem(post(w.beijing_api, w.item, "commitment", "2000", uuid=key))[:2] == (409, "entry_conflict")
