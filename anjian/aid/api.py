@@ -14,26 +14,10 @@ from ninja.pagination import paginate
 
 from anjian.aid import rules, selectors, services
 from anjian.aid.models import Form, LedgerEntry
-from anjian.core.api import ERRORS, Page
+from anjian.core.api import ERRORS, Page, Shaped
 from anjian.core.schemas import InputSchema
 
 router = Router(tags=["aid"])
-
-
-class Shaped:
-    """A queryset the paginator slices in SQL, each row shaped once it is on the page."""
-
-    def __init__(self, qs, shape):
-        self.qs, self.shape = qs, shape
-
-    def __len__(self):
-        return self.qs.count()
-
-    def count(self):
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        return [self.shape(row) for row in self.qs[item]]
 
 
 # --- plans -----------------------------------------------------------------------------------------------------------

@@ -11,9 +11,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from anjian.aid import capability, oversight, selectors
-from anjian.aid.api import Shaped
 from anjian.aid.models import TalentKind
-from anjian.core.api import ERRORS, Page
+from anjian.core.api import ERRORS, Page, Shaped
 from anjian.core.schemas import InputSchema
 
 router = Router(tags=["aid"])

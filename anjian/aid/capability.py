@@ -10,12 +10,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from anjian.aid import permissions as perms
 from anjian.aid import rules, selectors
 from anjian.aid.models import Indicator, Measurement, System, Target
-from anjian.aid.services import _audit
+from anjian.aid.services import audit, day_checked
 from anjian.core.audit import snapshot
 from anjian.core.errors import DomainError, NotFound, PermissionDenied
 from anjian.core.models import Division, Organisation, OrganisationKind, _localised
@@ -57,8 +56,6 @@ BOUNDS = {row[0]: row[4] for row in CATALOGUE}
 UNIT_BOUNDS = {"%": PERCENT, "0/1": (Decimal(0), Decimal(1), True)}
 LIMIT = Decimal("1e12")
 CENT = Decimal("0.01")
-
-FIELD_LABELS = {"as_of": gettext_lazy("as of")}
 
 
 def ensure_indicators() -> int:
@@ -111,16 +108,6 @@ def _value(indicator: Indicator, value, field: str) -> Decimal:
     return number
 
 
-def _day(value, field: str, *, past=True) -> datetime.date:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise DomainError("required", field=field)
-    if not 1950 <= value.year <= 2100:
-        raise DomainError("invalid", field=field)
-    if past and value > timezone.localdate():
-        raise DomainError("date_in_future", field=field, name=str(FIELD_LABELS.get(field, field)))
-    return value
-
-
 def _keeper_over(actor, division_code: str) -> tuple[Organisation, Division, Organisation]:
     """The actor's organisation, the division and its bureau: keep_capability, the division in the actor's area,
     and a bureau there."""
@@ -162,7 +149,7 @@ def target_set(actor, *, division_code: str, indicator_code: str, value, due_on,
     baseline = None if baseline in (None, "") else _value(indicator, baseline, "baseline")
     if baseline is not None and (value < baseline if indicator.higher_is_better else value > baseline):
         raise DomainError("target_behind_baseline", field="value")
-    due_on = _day(due_on, "due_on", past=False)
+    due_on = day_checked(due_on, "due_on", past=False)
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -176,7 +163,7 @@ def target_set(actor, *, division_code: str, indicator_code: str, value, due_on,
                     target = Target(division=division, indicator=indicator, due_on=due_on)
                 target.value, target.baseline, target.set_by, target.set_at = value, baseline, actor, timezone.now()
                 target.save()
-                _audit(actor, "update" if before else "create", target, before=before, division_code=division.code,
+                audit(actor, "update" if before else "create", target, before=before, division_code=division.code,
                        organisation_id=organisation.pk)  # fmt: skip
             return target
         except IntegrityError:
@@ -192,7 +179,7 @@ def measurement_record(
     organisation, division, _bureau = _keeper_over(actor, division_code)
     indicator = _indicator(indicator_code)
     value = _value(indicator, value, "value")
-    as_of = _day(as_of, "as_of")
+    as_of = day_checked(as_of, "as_of")
     source = (source or "").strip()[:300]
     if Measurement.objects.filter(division=division, indicator=indicator, as_of=as_of).exists():
         raise DomainError("measurement_exists", field="as_of", status=409)
@@ -201,7 +188,7 @@ def measurement_record(
             measurement = Measurement.objects.create(
                 division=division, indicator=indicator, value=value, as_of=as_of, source=source, recorded_by=actor
             )
-            _audit(actor, "create", measurement, division_code=division.code, organisation_id=organisation.pk)
+            audit(actor, "create", measurement, division_code=division.code, organisation_id=organisation.pk)
     except IntegrityError:
         raise DomainError("measurement_exists", field="as_of", status=409) from None
     return measurement

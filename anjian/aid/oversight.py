@@ -12,34 +12,16 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from anjian.aid import permissions as perms
 from anjian.aid import selectors
 from anjian.aid.models import AidItem, AidPlan, Inspection, ItemStatus, Rectification, TalentKind, TalentRecord
-from anjian.aid.services import _audit, _keeper, _text
+from anjian.aid.services import _keeper, _text, audit, day_checked
 from anjian.core.errors import DomainError, FormErrors, PermissionDenied
 from anjian.core.models import Division, Organisation, OrganisationKind
 from anjian.core.scope import scope_for
 
 MAX_HOURS = Decimal(10_000)
-
-FIELD_LABELS = {
-    "starts_on": gettext_lazy("from"),
-    "inspected_on": gettext_lazy("inspected on"),
-    "done_on": gettext_lazy("done on"),
-    "verified_on": gettext_lazy("verified on"),
-}
-
-
-def _day(value, field: str, *, past=True) -> datetime.date:
-    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise DomainError("required", field=field)
-    if not 1950 <= value.year <= 2100:
-        raise DomainError("invalid", field=field)
-    if past and value > timezone.localdate():
-        raise DomainError("date_in_future", field=field, name=str(FIELD_LABELS.get(field, field)))
-    return value
 
 
 def _hours(value) -> Decimal | None:
@@ -105,9 +87,9 @@ def talent_record(
         raise DomainError("not_aid_keeper", status=403)
     if kind not in TalentKind.values:
         raise DomainError("talent_kind_unknown", field="kind")
-    starts_on = _day(starts_on, "starts_on", past=False)
+    starts_on = day_checked(starts_on, "starts_on", past=False)
     if ends_on is not None:
-        ends_on = _day(ends_on, "ends_on", past=False)
+        ends_on = day_checked(ends_on, "ends_on", past=False)
         if ends_on < starts_on:
             raise DomainError("talent_period_invalid", field="ends_on")
     hours = _hours(hours)
@@ -168,7 +150,7 @@ def talent_record(
             achievements=(achievements or "").strip(),
             recorded_by=actor,
         )
-        _audit(actor, "create", record, organisation_id=organisation.pk)
+        audit(actor, "create", record, organisation_id=organisation.pk)
     return record
 
 
@@ -246,7 +228,7 @@ def inspection_create(
     findings and the rectifications it requires (each of one of the inspected items or of them all, with its due
     date)."""
     organisation = _supervisor(actor)
-    inspected_on = _day(inspected_on, "inspected_on")
+    inspected_on = day_checked(inspected_on, "inspected_on")
     inspectors = _text(inspectors, "inspectors", max_length=300)
     findings = _text(findings, "findings")
     ids = [_pk(i) for i in (item_ids or [])]
@@ -285,11 +267,11 @@ def inspection_create(
             created_by=actor,
         )
         inspection.items.set(items)
-        _audit(actor, "create", inspection, organisation_id=organisation.pk)
+        audit(actor, "create", inspection, organisation_id=organisation.pk)
         for item_id, requirement, due_on in clean:
             r = Rectification.objects.create(inspection=inspection, item_id=item_id, requirement=requirement,
                                              due_on=due_on)  # fmt: skip
-            _audit(actor, "create", r, division_code=division_code, organisation_id=organisation.pk)
+            audit(actor, "create", r, division_code=division_code, organisation_id=organisation.pk)
     return inspection
 
 
@@ -305,7 +287,7 @@ def rectification_done(actor, r: Rectification, *, done_on, note: str) -> Rectif
     organisation = _keeper(actor)
     if organisation.pk not in _parties(r):
         raise DomainError("rectification_not_yours", status=403)
-    done_on = _day(done_on, "done_on")
+    done_on = day_checked(done_on, "done_on")
     note = _text(note, "note")
     with transaction.atomic():
         r = Rectification.objects.select_for_update().select_related("inspection").get(pk=r.pk)
@@ -316,7 +298,7 @@ def rectification_done(actor, r: Rectification, *, done_on, note: str) -> Rectif
         before = {"done_on": r.done_on and r.done_on.isoformat(), "done_note": r.done_note}
         r.done_on, r.done_note = done_on, note
         r.save(update_fields=["done_on", "done_note"])
-        _audit(actor, "update", r, before=before, division_code=r.inspection.division_code,
+        audit(actor, "update", r, before=before, division_code=r.inspection.division_code,
                organisation_id=organisation.pk)  # fmt: skip
     return r
 
@@ -327,7 +309,7 @@ def rectification_verify(actor, r: Rectification, *, verified_on) -> Rectificati
     inspecting = r.inspection.organisation
     if organisation.pk != inspecting.pk and not scope_for(actor).contains_division(inspecting.division_id):
         raise PermissionDenied()
-    verified_on = _day(verified_on, "verified_on")
+    verified_on = day_checked(verified_on, "verified_on")
     with transaction.atomic():
         r = Rectification.objects.select_for_update().select_related("inspection").get(pk=r.pk)
         if r.verified_on is not None:
@@ -339,7 +321,7 @@ def rectification_verify(actor, r: Rectification, *, verified_on) -> Rectificati
         before = {"verified_on": None, "verified_by_id": None}
         r.verified_on, r.verified_by = verified_on, actor
         r.save(update_fields=["verified_on", "verified_by"])
-        _audit(actor, "update", r, before=before, division_code=r.inspection.division_code,
+        audit(actor, "update", r, before=before, division_code=r.inspection.division_code,
                organisation_id=organisation.pk)  # fmt: skip
     return r
 

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anjian.aid.models import Engagement, EngagementPurpose, InstitutionProfile, Service
-from anjian.core.audit import audit_record, snapshot
-from anjian.core.context import current_ip
+from anjian.aid.services import audit
+from anjian.core.audit import snapshot
 from anjian.core.errors import DomainError, NotFound
 from anjian.core.models import Organisation, OrganisationKind
 from anjian.core.scope import scope_for
@@ -21,19 +21,6 @@ TARGET_OF = {
     EngagementPurpose.INSPECTION: "inspection",
     EngagementPurpose.AID: "item",
 }
-
-
-def _audit(actor, action, instance, *, before=None, division_code="", organisation_id=None):
-    audit_record(
-        actor=actor,
-        action=action,
-        instance=instance,
-        before=before,
-        after=snapshot(instance),
-        division_code=division_code,
-        organisation_id=organisation_id,
-        ip=current_ip(),
-    )
 
 
 def institutions_visible_to(person) -> QuerySet[Organisation]:
@@ -99,7 +86,7 @@ def profile_save(actor, institution: Organisation, *, services, qualifications="
         profile.accredited_until = accredited_until
         profile.updated_by, profile.updated_at = actor, timezone.now()
         profile.save()
-        _audit(actor, "create" if created else "update", profile, before=before,
+        audit(actor, "create" if created else "update", profile, before=before,
                division_code=institution.division_id, organisation_id=institution.pk)  # fmt: skip
     return profile
 
@@ -165,5 +152,5 @@ def engagement_create(
             recorded_by=actor,
             **({field: found} if field else {}),
         )
-        _audit(actor, "create", engagement, division_code=organisation.division_id, organisation_id=organisation.pk)
+        audit(actor, "create", engagement, division_code=organisation.division_id, organisation_id=organisation.pk)
     return engagement

@@ -19,17 +19,21 @@ from anjian.core.models import Organisation, OrganisationKind
 
 FIELD_LABELS = {
     "date": gettext_lazy("date"),
+    "starts_on": gettext_lazy("from"),
+    "inspected_on": gettext_lazy("inspected on"),
+    "verified_on": gettext_lazy("verified on"),
+    "as_of": gettext_lazy("as of"),
     "delivered_on": gettext_lazy("delivered on"),
     "accepted_on": gettext_lazy("accepted on"),
     "done_on": gettext_lazy("done on"),
 }
 
 
-def _label(field: str) -> str:
+def field_label(field: str) -> str:
     return str(FIELD_LABELS.get(field, field))
 
 
-def _audit(actor, action, instance, *, before=None, division_code="", organisation_id=None):
+def audit(actor, action, instance, *, before=None, division_code="", organisation_id=None):
     audit_record(
         actor=actor,
         action=action,
@@ -49,13 +53,13 @@ def _text(value, field: str, *, required=True, max_length=None) -> str:
     return text[:max_length] if max_length else text
 
 
-def _day(value, field: str, *, past=True) -> datetime.date:
+def day_checked(value, field: str, *, past=True) -> datetime.date:
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
         raise DomainError("required", field=field)
     if not 1950 <= value.year <= 2100:
         raise DomainError("invalid", field=field)
     if past and value > timezone.localdate():
-        raise DomainError("date_in_future", field=field, name=_label(field))
+        raise DomainError("date_in_future", field=field, name=field_label(field))
     return value
 
 
@@ -127,7 +131,7 @@ def plan_create(actor, *, title: str, starts_on, ends_on, receivers, summary: st
     if organisation.kind != OrganisationKind.SUPPORTING:
         raise DomainError("not_a_supporter", status=403)
     title = _text(title, "title", max_length=200)
-    starts_on, ends_on = _day(starts_on, "starts_on", past=False), _day(ends_on, "ends_on", past=False)
+    starts_on, ends_on = day_checked(starts_on, "starts_on", past=False), day_checked(ends_on, "ends_on", past=False)
     if ends_on <= starts_on:
         raise DomainError("plan_period_invalid", field="ends_on")
     bureaus = list(Organisation.objects.filter(pk__in=list(receivers or []), kind=OrganisationKind.BUREAU))
@@ -143,7 +147,7 @@ def plan_create(actor, *, title: str, starts_on, ends_on, receivers, summary: st
             created_by=actor,
         )
         plan.receivers.set(bureaus)
-        _audit(actor, "create", plan, organisation_id=organisation.pk)
+        audit(actor, "create", plan, organisation_id=organisation.pk)
     return plan
 
 
@@ -192,7 +196,7 @@ def item_create(
             raise DomainError("invalid", field="quantity")
     else:
         quantity = None
-    deadline = _day(deadline, "deadline", past=False)
+    deadline = day_checked(deadline, "deadline", past=False)
     clean_steps, errors = [], []
     for n, step in enumerate(steps or []):
         description = (step.get("description") or "").strip()
@@ -235,7 +239,7 @@ def item_create(
             ItemStep(item=item, order=n + 1, description=d, due_on=due) for n, (d, due) in enumerate(clean_steps)
         )
         item.indicators.set(found)
-        _audit(actor, "create", item, organisation_id=plan.supporter_id)
+        audit(actor, "create", item, organisation_id=plan.supporter_id)
     return item
 
 
@@ -260,7 +264,7 @@ def item_set_status(actor, item: AidItem, *, status: str) -> AidItem:
         before = snapshot(item)
         item.status = status
         item.save(update_fields=["status"])
-        _audit(actor, "update", item, before=before, organisation_id=item.plan.supporter_id)
+        audit(actor, "update", item, before=before, organisation_id=item.plan.supporter_id)
     return item
 
 
@@ -270,7 +274,7 @@ def step_done(actor, step: ItemStep, *, done_on) -> ItemStep:
     organisation = _keeper(actor)
     if organisation.pk not in (item.plan.supporter_id, item.receiver_id):
         raise DomainError("plan_not_yours", status=403)
-    done_on = _day(done_on, "done_on")
+    done_on = day_checked(done_on, "done_on")
     with transaction.atomic():
         step = ItemStep.objects.select_for_update().get(pk=step.pk)
         if step.done_on is not None:
@@ -278,7 +282,7 @@ def step_done(actor, step: ItemStep, *, done_on) -> ItemStep:
         before = snapshot(step)
         step.done_on, step.done_by = done_on, actor
         step.save()
-        _audit(actor, "update", step, before=before, division_code=item.division_code, organisation_id=organisation.pk)
+        audit(actor, "update", step, before=before, division_code=item.division_code, organisation_id=organisation.pk)
     return step
 
 
@@ -318,7 +322,7 @@ def ledger_post(
     if kind not in rules.ENTRY_KINDS:
         raise DomainError("entry_kind_unknown", field="kind")
     amount = _amount(amount_yuan, "amount_yuan")
-    date = _day(date, "date")
+    date = day_checked(date, "date")
     evidence = (evidence or "").strip()[:300]
     if kind in (rules.TRANSFER, rules.RECEIPT, rules.EXPENDITURE) and not evidence:
         raise DomainError("required", field="evidence")
@@ -390,7 +394,7 @@ def ledger_post(
             uuid=uuid,
         )
         entry.created = True
-        _audit(actor, "create", entry, division_code=item.division_code, organisation_id=organisation.pk)
+        audit(actor, "create", entry, division_code=item.division_code, organisation_id=organisation.pk)
     return entry
 
 
@@ -417,11 +421,11 @@ def milestone_add(actor, item: AidItem, *, title: str, planned_on, weight=1, del
         milestone = Milestone.objects.create(
             item=item,
             title=_text(title, "title", max_length=200),
-            planned_on=_day(planned_on, "planned_on", past=False),
+            planned_on=day_checked(planned_on, "planned_on", past=False),
             weight=weight,
             deliverables=(deliverables or "").strip(),
         )
-        _audit(actor, "create", milestone, division_code=item.division_code, organisation_id=item.plan.supporter_id)
+        audit(actor, "create", milestone, division_code=item.division_code, organisation_id=item.plan.supporter_id)
     return milestone
 
 
@@ -429,7 +433,7 @@ def milestone_deliver(actor, milestone: Milestone, *, delivered_on, note: str = 
     """The supporting side reports the milestone delivered."""
     item = milestone.item
     _supporter_of(actor, item.plan)
-    delivered_on = _day(delivered_on, "delivered_on")
+    delivered_on = day_checked(delivered_on, "delivered_on")
     with transaction.atomic():
         locked = AidItem.objects.select_for_update().get(pk=item.pk)
         if locked.status in CLOSED:
@@ -441,7 +445,7 @@ def milestone_deliver(actor, milestone: Milestone, *, delivered_on, note: str = 
         milestone.delivered_on, milestone.delivered_by = delivered_on, actor
         milestone.delivery_note = (note or "").strip()
         milestone.save()
-        _audit(actor, "update", milestone, before=before, division_code=item.division_code,
+        audit(actor, "update", milestone, before=before, division_code=item.division_code,
                organisation_id=item.plan.supporter_id)  # fmt: skip
     return milestone
 
@@ -453,7 +457,7 @@ def milestone_accept(
     its note; never before it was delivered."""
     item = milestone.item
     _receiver_of(actor, item)
-    accepted_on = _day(accepted_on, "accepted_on")
+    accepted_on = day_checked(accepted_on, "accepted_on")
     if evidence_file:
         check_evidence(evidence_file)
     with transaction.atomic():
@@ -468,7 +472,7 @@ def milestone_accept(
         )
         if problem:
             status = 409 if problem == "accepted_before_delivery" else None
-            raise DomainError(problem, field="accepted_on", status=status, name=_label("accepted_on"))
+            raise DomainError(problem, field="accepted_on", status=status, name=field_label("accepted_on"))
         before = snapshot(milestone)
         milestone.accepted_on, milestone.accepted_by = accepted_on, actor
         milestone.quality_ok, milestone.quantity_ok = bool(quality_ok), bool(quantity_ok)
@@ -476,6 +480,6 @@ def milestone_accept(
         if evidence_file:
             milestone.evidence = evidence_file
         milestone.save()
-        _audit(actor, "update", milestone, before=before, division_code=item.division_code,
+        audit(actor, "update", milestone, before=before, division_code=item.division_code,
                organisation_id=item.receiver_id)  # fmt: skip
     return milestone

@@ -19,11 +19,9 @@ from django.utils.translation import gettext as _
 from anjian.aid import forms, rules, selectors, services
 from anjian.aid import permissions as perms
 from anjian.aid.models import EntryKind, LedgerEntry, Milestone
-from anjian.core.errors import DomainError
-from anjian.core.forms import apply_domain_error
 from anjian.core.models import DivisionLevel, Organisation, OrganisationKind
 from anjian.core.scope import scope_for
-from anjian.core.views import _found
+from anjian.core.views import _found, service_call
 
 STATUSES = ("matched", "in_transit", "overdue")
 SIDE_KINDS = {
@@ -35,20 +33,6 @@ SIDE_KINDS = {
 def _ctx(request, active: str, **extra) -> dict:
     user = request.user
     return {"active": active, "can_keep": user.has_perm(perms.KEEP_AID), "can_plan": _can_plan(user), **extra}
-
-
-def _try(request, form, call, success: str):
-    """Run a service with the form's data; its error lands on the form. True when it worked."""
-    try:
-        call()
-    except DomainError as error:
-        if form is not None:
-            apply_domain_error(form, error)
-        else:
-            messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _can_plan(user) -> bool:
@@ -215,7 +199,7 @@ def plan_create(request):
     form = forms.PlanForm(request.POST or None, bureaus=_bureaus())
     if request.method == "POST" and form.is_valid():
         result = {}
-        if _try(
+        if service_call(
             request,
             form,
             lambda: result.update(p=services.plan_create(request.user, **form.cleaned_data)),
@@ -235,7 +219,7 @@ def plan_detail(request, plan_id):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("steps_text", "indicators_text", "receiver")}
         result = {}
-        if _try(
+        if service_call(
             request,
             form,
             lambda: result.update(
@@ -311,7 +295,7 @@ def item_detail(request, item_id):
         done, anchor = False, action
         if action == "entry":
             if entry_form.is_valid():
-                done = _try(
+                done = service_call(
                     request,
                     entry_form,
                     lambda: services.ledger_post(user, item, **entry_form.cleaned_data),
@@ -321,13 +305,13 @@ def item_detail(request, item_id):
         elif action == "step":
             step = _found(selectors._get, item.steps.select_related("item__plan"), request.POST.get("step"))
             form = _row_form(request, forms.StepDoneForm)
-            done = form is not None and _try(
+            done = form is not None and service_call(
                 request, None, lambda: services.step_done(user, step, **form.cleaned_data), _("Step done.")
             )
             anchor = "steps"
         elif action == "milestone":
             if milestone_form.is_valid():
-                done = _try(
+                done = service_call(
                     request,
                     milestone_form,
                     lambda: services.milestone_add(user, item, **milestone_form.cleaned_data),
@@ -335,7 +319,7 @@ def item_detail(request, item_id):
                 )
             anchor = "milestones"
         elif action == "status":
-            done = _try(
+            done = service_call(
                 request,
                 None,
                 lambda: services.item_set_status(user, item, status=request.POST.get("status", "")),
@@ -348,7 +332,7 @@ def item_detail(request, item_id):
             )
             if action == "deliver":
                 form = _row_form(request, forms.DeliverForm)
-                done = form is not None and _try(
+                done = form is not None and service_call(
                     request,
                     None,
                     lambda: services.milestone_deliver(user, milestone, **form.cleaned_data),
@@ -356,7 +340,7 @@ def item_detail(request, item_id):
                 )
             else:
                 form = _row_form(request, forms.AcceptForm)
-                done = form is not None and _try(
+                done = form is not None and service_call(
                     request,
                     None,
                     lambda: services.milestone_accept(user, milestone, **form.cleaned_data),

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from anjian.aid import capability, forms_more, oversight, selectors
 from anjian.aid import permissions as perms
 from anjian.aid.models import AidPlan, Form, ItemStatus, System, TalentKind
-from anjian.aid.views import _ctx, _row_form, _try
+from anjian.aid.views import _ctx, _row_form
 from anjian.core.errors import DomainError, FormErrors
 from anjian.core.models import Division, DivisionLevel, Organisation, OrganisationKind
 from anjian.core.scope import scope_for
-from anjian.core.views import _found, _page
+from anjian.core.views import _found, _page, service_call
 from anjian.indicators import charts
 
 # --- capability ------------------------------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def capability_bureau(request, division_code):
         if action == "measurement":
             form = measurement_form
             if form.is_valid():
-                done = _try(
+                done = service_call(
                     request,
                     form,
                     lambda: capability.measurement_record(user, division_code=division.code, **form.cleaned_data),
@@ -166,7 +166,7 @@ def capability_bureau(request, division_code):
         elif action == "target":
             form = target_form
             if form.is_valid():
-                done = _try(
+                done = service_call(
                     request,
                     form,
                     lambda: capability.target_set(user, division_code=division.code, **form.cleaned_data),
@@ -260,7 +260,7 @@ def talent(request):
                 trainee = trainees_visible_to(user).filter(id_number=number).first()
                 if trainee is None:
                     form.add_error("trainee_id_number", _("There is no trainee with this ID number in your area."))
-            if not form.errors and _try(
+            if not form.errors and service_call(
                 request, form, lambda: oversight.talent_record(user, trainee=trainee, **data), _("Talent recorded.")
             ):
                 return redirect("aid-talent")
@@ -376,7 +376,7 @@ def inspection_detail(request, inspection_id):
         done = False
         if action == "done":
             form = _row_form(request, forms_more.RectificationDoneForm)
-            done = form is not None and _try(
+            done = form is not None and service_call(
                 request,
                 None,
                 lambda: oversight.rectification_done(user, r, **form.cleaned_data),
@@ -384,7 +384,7 @@ def inspection_detail(request, inspection_id):
             )
         elif action == "verify":
             form = _row_form(request, forms_more.RectificationVerifyForm)
-            done = form is not None and _try(
+            done = form is not None and service_call(
                 request,
                 None,
                 lambda: oversight.rectification_verify(user, r, **form.cleaned_data),

@@ -45,6 +45,22 @@ class Page(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=10**9)
 
 
+class Shaped:
+    """A queryset the paginator slices in SQL, each row shaped for the answer only once it is on the page."""
+
+    def __init__(self, qs, shape):
+        self.qs, self.shape = qs, shape
+
+    def __len__(self):
+        return self.qs.count()
+
+    def count(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        return [self.shape(row) for row in self.qs[item]]
+
+
 # ------------------------------------------------------------------ auth
 
 

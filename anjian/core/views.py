@@ -55,6 +55,20 @@ def form_page(request, form, *, title, save, done, done_message):
     return render(request, "core/form.html", {"form": form, "title": title})
 
 
+def service_call(request, form, call, success: str) -> bool:
+    """Run a service; its error lands on the form (or, without one, in the messages). True when it worked."""
+    try:
+        call()
+    except DomainError as error:
+        if form is not None:
+            apply_domain_error(form, error)
+        else:
+            messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _found(getter, *args):
     try:
         return getter(*args)

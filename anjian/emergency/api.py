@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anjian.accidents.selectors import get_accident_for
-from anjian.core.api import ERRORS, Page
+from anjian.core.api import ERRORS, Page, Shaped
 from anjian.core.errors import DomainError
 from anjian.core.schemas import InputSchema
 from anjian.emergency import network, selectors, services
@@ -29,22 +29,6 @@ from anjian.emergency.models import (
 from anjian.enterprises.selectors import get_enterprise_for
 
 router = Router(tags=["emergency"])
-
-
-class Shaped:
-    """A queryset the paginator slices in SQL, each row shaped for the answer only once it is on the page."""
-
-    def __init__(self, qs, shape):
-        self.qs, self.shape = qs, shape
-
-    def __len__(self):
-        return self.qs.count()
-
-    def count(self):
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        return [self.shape(row) for row in self.qs[item]]
 
 
 # --- plans -----------------------------------------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from anjian.accidents.selectors import accidents_visible_to, get_accident_for
 from anjian.core.errors import DomainError
-from anjian.core.forms import apply_domain_error
 from anjian.core.models import Division, Organisation, OrganisationKind
-from anjian.core.views import _found
+from anjian.core.views import _found, service_call
 from anjian.emergency import forms, maps, network, selectors, services
 from anjian.emergency import permissions as perms
 from anjian.emergency.models import DispatchStatus, HelpKind, IncidentStatus, Place, RoadSegment
@@ -33,20 +32,6 @@ def _ctx(request, active: str, **extra) -> dict:
         "can_manage": user.has_perm(perms.MANAGE_EMERGENCY),
         **extra,
     }
-
-
-def _try(request, form, call, success: str):
-    """Run a service with the form's data; its error lands on the form. True when it worked."""
-    try:
-        call()
-    except DomainError as error:
-        if form is not None:
-            apply_domain_error(form, error)
-        else:
-            messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 # --- the command centre ----------------------------------------------------------------------------------------------
@@ -88,7 +73,7 @@ def incident_list(request):
         if request.POST.get("accident"):
             accident = _found(get_accident_for, request.user, request.POST["accident"])
             result = {}
-            if _try(
+            if service_call(
                 request,
                 None,
                 lambda: result.update(i=services.incident_open(request.user, accident=accident)[0]),
@@ -97,7 +82,7 @@ def incident_list(request):
                 return redirect("emergency-incident", result["i"].pk)
         elif form.is_valid():
             result = {}
-            if _try(
+            if service_call(
                 request,
                 form,
                 lambda: result.update(i=services.incident_open(request.user, **form.cleaned_data)[0]),
@@ -353,7 +338,7 @@ def plan_list(request):
                 form.add_error("credit_code", _("There is no unit with this credit code in your jurisdiction."))
         if not form.errors:
             result = {}
-            if _try(
+            if service_call(
                 request,
                 form,
                 lambda: result.update(p=services.plan_create(request.user, enterprise=enterprise, **data)),
@@ -395,9 +380,9 @@ def plan_detail(request, plan_id):
         action = request.POST.get("action")
         done = False
         if action == "file":
-            done = _try(request, None, lambda: services.plan_file(request.user, plan), _("Plan filed."))
+            done = service_call(request, None, lambda: services.plan_file(request.user, plan), _("Plan filed."))
         elif action in ("accept", "return"):
-            done = _try(
+            done = service_call(
                 request,
                 None,
                 lambda: services.plan_check(
@@ -406,21 +391,21 @@ def plan_detail(request, plan_id):
                 _("Filing checked."),
             )
         elif action == "drill" and drill_form.is_valid():
-            done = _try(
+            done = service_call(
                 request,
                 drill_form,
                 lambda: services.drill_record(request.user, plan, **drill_form.cleaned_data),
                 _("Drill recorded."),
             )
         elif action == "evaluate" and evaluation_form.is_valid():
-            done = _try(
+            done = service_call(
                 request,
                 evaluation_form,
                 lambda: services.plan_evaluate(request.user, plan, **evaluation_form.cleaned_data),
                 _("Evaluation recorded."),
             )
         elif action == "revise" and revise_form.is_valid():
-            done = _try(
+            done = service_call(
                 request,
                 revise_form,
                 lambda: services.plan_revise(request.user, plan, **revise_form.cleaned_data),
@@ -467,7 +452,7 @@ def register(request, name):
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("items_text", "fields_text")}
         if not data.get("place"):
             data.pop("place", None)
-        if _try(request, form, lambda: save(request.user, data), _("Saved.")):
+        if service_call(request, form, lambda: save(request.user, data), _("Saved.")):
             return redirect("emergency-register", name)
     q = request.GET.get("q", "").strip()[:100]
     qs = visible(request.user)
@@ -510,7 +495,7 @@ def duty(request):
                     "leader", _("There is no person %(username)s in this bureau.") % {"username": data["leader"]}
                 )
             else:
-                done = _try(
+                done = service_call(
                     request,
                     form,
                     lambda: services.shift_create(
@@ -525,14 +510,16 @@ def duty(request):
         elif action in ("handover", "receive"):
             shift = _found(selectors._get, selectors.shifts_visible_to(request.user), request.POST.get("shift"))
             if action == "handover":
-                done = _try(
+                done = service_call(
                     request,
                     None,
                     lambda: services.shift_hand_over(request.user, shift, notes=request.POST.get("notes", "")),
                     _("Shift handed over."),
                 )
             else:
-                done = _try(request, None, lambda: services.shift_receive(request.user, shift), _("Handover received."))
+                done = service_call(
+                    request, None, lambda: services.shift_receive(request.user, shift), _("Handover received.")
+                )
         if done:
             return redirect("emergency-duty")
     shifts = selectors.shifts_visible_to(request.user).filter(ends_at__gte=timezone.now() - timezone.timedelta(days=7))[
@@ -575,7 +562,7 @@ def roads(request):
                 source=form.cleaned_data["source"],
             )
 
-        if _try(request, form, run, _("Road network imported.")):
+        if service_call(request, form, run, _("Road network imported.")):
             return redirect("emergency-roads")
     route = None
     a, b = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
@@ -625,7 +612,7 @@ def alerts(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         references = data.pop("references")
-        if _try(
+        if service_call(
             request,
             form,
             lambda: services.alert_create(request.user, incident=incident, references=references, **data),
@@ -640,7 +627,7 @@ def alerts(request):
 def requests_inbox(request):
     if request.method == "POST":
         r = _found(selectors.get_request_for, request.user, request.POST.get("request"))
-        if _try(
+        if service_call(
             request,
             None,
             lambda: services.request_answer(

@@ -128,7 +128,7 @@ def test_a_value_and_a_target_recorded_from_the_page_with_the_gap_and_the_histor
     # A day in the future, a second value of a day: refused with their message, nothing written.
     future = page.post(url, value | {"as_of": day(1).isoformat()})
     with translation.override("zh-hans"):
-        label = capability.FIELD_LABELS["as_of"]
+        label = services.field_label("as_of")
     assert message("date_in_future", name=label) in text(future)
     again = page.post(url, value | {"value": "11"})
     assert message("measurement_exists") in text(again)
