@@ -102,4 +102,4 @@ def test_only_aid_keepers_write_the_pool(pool, api):
     body = {"services": ["testing"], "accreditation": "FAKE", "accredited_until": "2099-01-01"}
     assert inspector.put(f"{API}/institutions/{w.institute.pk}", body).status_code == 403
     made = inspector.post(f"{API}/experts/{w.expert.pk}/engagements", engagement(target=str(w.incident.pk)))
-    assert made.status_code in (403, 404) and not Engagement.objects.exists()
+    assert (made.status_code, made.json()["code"]) == (403, "permission_denied") and not Engagement.objects.exists()
