@@ -155,10 +155,7 @@ class RoadSegment(models.Model):
 
     @property
     def closure(self):
-        if not (self.closed_from and self.closed_to):
-            return None
-        a, b = self.closed_from.split("-"), self.closed_to.split("-")
-        return (int(a[0]), int(a[1])), (int(b[0]), int(b[1]))
+        return rules.closure_of(self.closed_from, self.closed_to)
 
 
 class RoadNetwork(models.Model):

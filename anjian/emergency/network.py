@@ -7,7 +7,7 @@ import threading
 from django.conf import settings
 from django.utils import timezone
 
-from anjian.emergency import routing
+from anjian.emergency import routing, rules
 from anjian.emergency.models import Place, RoadNetwork, RoadSegment
 
 _lock = threading.Lock()
@@ -23,10 +23,7 @@ def _segments():
     for s in RoadSegment.objects.values_list(
         "from_place_id", "to_place_id", "length_km", "speed_kmh", "two_way", "closed_from", "closed_to", "approximate"
     ).iterator(chunk_size=10_000):
-        closure = None
-        if s[5] and s[6]:
-            a, b = s[5].split("-"), s[6].split("-")
-            closure = ((int(a[0]), int(a[1])), (int(b[0]), int(b[1])))
+        closure = rules.closure_of(s[5], s[6])
         yield routing.Segment(s[0], s[1], s[2], s[3], two_way=s[4], closure=closure, approximate=s[7])
 
 

@@ -156,6 +156,14 @@ def segment_minutes(length_km: float, speed_kmh: float) -> float:
     return length_km / speed_kmh * 60
 
 
+def closure_of(closed_from: str, closed_to: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A segment's seasonal closure as stored ("MM-DD" from and until, both or neither) as ((m, d), (m, d))."""
+    if not (closed_from and closed_to):
+        return None
+    a, b = closed_from.split("-"), closed_to.split("-")
+    return (int(a[0]), int(a[1])), (int(b[0]), int(b[1]))
+
+
 def closed_on(day: datetime.date, closure: tuple[tuple[int, int], tuple[int, int]] | None) -> bool:
     """Whether a seasonal closure ((month, day) from, (month, day) to, inclusive; it may run over the new year)
     covers `day`."""

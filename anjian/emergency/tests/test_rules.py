@@ -94,3 +94,9 @@ def test_minutes_closures_and_great_circle():
     lhasa_to_shigatse = rules.great_circle_km(29.65, 91.13, 29.27, 88.88)
     assert 220 < lhasa_to_shigatse < 224  # about 222 km as the crow flies (the road is some 270)
     assert rules.great_circle_km(29.65, 91.13, 29.65, 91.13) == 0
+
+
+def test_a_stored_closure_reads_as_month_and_day_pairs():
+    assert rules.closure_of("12-01", "03-31") == ((12, 1), (3, 31))
+    assert rules.closure_of("", "") is None and rules.closure_of("12-01", "") is None
+    assert rules.closed_on(datetime.date(2027, 1, 15), rules.closure_of("12-01", "03-31"))
